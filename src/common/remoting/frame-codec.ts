@@ -1,0 +1,239 @@
+import { RemotingCommandException } from '../errors.js';
+import { javaHashMapOrder } from '../util/java-hash-map-order.js';
+import { LanguageCode, isLanguageCodeName, languageFromByte, type LanguageCodeName } from './language-code.js';
+import { RemotingCommand, SerializeType, type ExtFields } from './remoting-command.js';
+
+/*
+ * The remoting frame (PROTOCOL.md §1.1), all integers big-endian:
+ *
+ *   0        4                  8                     8+headerLen
+ *   +--------+------------------+---------------------+----------------------+
+ *   | length | type<<24|hdrLen  | header (JSON / RMQ) | body (length-4-hdrLen)|
+ *   +--------+------------------+---------------------+----------------------+
+ *   length = 4 + headerLen + bodyLen (excludes itself)
+ *
+ * ROCKETMQ binary header (§1.4):
+ *   code:i16 language:u8 version:i16 opaque:i32 flag:i32 remarkLen:i32 remark extLen:i32
+ *   { keyLen:i16 key valLen:i32 val }*
+ */
+
+/** Netty's default frameMaxLength (com.rocketmq.remoting.frameMaxLength): the whole frame incl. prefix. */
+export const DEFAULT_FRAME_MAX_LENGTH = 16 * 1024 * 1024;
+
+const HEADER_LENGTH_MASK = 0x00ffffff;
+
+/** The serialized header of `cmd` in its own serializeType. */
+export function encodeHeader(cmd: RemotingCommand): Buffer {
+  return cmd.serializeType === SerializeType.ROCKETMQ ? encodeRocketMQHeader(cmd) : encodeJsonHeader(cmd);
+}
+
+/**
+ * The frame's first part (length prefix, header length + type, header) and the body, separately, so
+ * that large bodies are written without a copy.
+ */
+export function encodeFrameParts(cmd: RemotingCommand): [Buffer, Buffer | undefined] {
+  const header = encodeHeader(cmd);
+  const body = cmd.body !== undefined && cmd.body.length > 0 ? cmd.body : undefined;
+  const bodyLen = body?.length ?? 0;
+  const head = Buffer.allocUnsafe(8 + header.length);
+  head.writeInt32BE(4 + header.length + bodyLen, 0);
+  head.writeInt32BE(((cmd.serializeType & 0xff) << 24) | (header.length & HEADER_LENGTH_MASK), 4);
+  header.copy(head, 8);
+  return [head, body];
+}
+
+/** The whole frame, length prefix included, in one buffer. */
+export function encodeFrame(cmd: RemotingCommand): Buffer {
+  const [head, body] = encodeFrameParts(cmd);
+  return body === undefined ? head : Buffer.concat([head, body], head.length + body.length);
+}
+
+/**
+ * Decodes one frame *without* its 4-byte length prefix (what the streaming FrameDecoder yields).
+ * The body is a view into `frame`, not a copy.
+ */
+export function decodeFrame(frame: Buffer): RemotingCommand {
+  if (frame.length < 4) throw new RemotingCommandException(`frame too short: ${frame.length} bytes`);
+  const lenAndType = frame.readInt32BE(0);
+  const type = (lenAndType >>> 24) & 0xff;
+  const headerLen = lenAndType & HEADER_LENGTH_MASK;
+  if (headerLen > frame.length - 4) {
+    throw new RemotingCommandException(`header length ${headerLen} exceeds frame length ${frame.length}`);
+  }
+  const headerBytes = frame.subarray(4, 4 + headerLen);
+  let cmd: RemotingCommand;
+  if (type === SerializeType.JSON) cmd = decodeJsonHeader(headerBytes);
+  else if (type === SerializeType.ROCKETMQ) cmd = decodeRocketMQHeader(headerBytes);
+  else throw new RemotingCommandException(`unknown serialize type ${type}`);
+  const bodyLen = frame.length - 4 - headerLen;
+  if (bodyLen > 0) cmd.body = frame.subarray(4 + headerLen);
+  return cmd;
+}
+
+/** Decodes a whole frame including its length prefix (checked against the buffer's length). */
+export function decodeWholeFrame(buf: Buffer): RemotingCommand {
+  if (buf.length < 8) throw new RemotingCommandException(`frame too short: ${buf.length} bytes`);
+  const length = buf.readInt32BE(0);
+  if (length !== buf.length - 4) {
+    throw new RemotingCommandException(`frame length field ${length} does not match ${buf.length - 4} bytes`);
+  }
+  return decodeFrame(buf.subarray(4));
+}
+
+// ---------------------------------------------------------------------------------------------
+// ext field order: what Java's HashMap iteration (plus FastCodesHeader's leading fields) gives.
+
+function orderedExtKeys(ext: ExtFields, fastFieldCount: number): string[] {
+  const keys = Object.keys(ext);
+  if (fastFieldCount <= 0) return javaHashMapOrder(keys);
+  return [...keys.slice(0, fastFieldCount), ...javaHashMapOrder(keys.slice(fastFieldCount))];
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON header: fastjson writes bean properties alphabetically and omits nulls (§1.6).
+
+export function encodeJsonHeader(cmd: RemotingCommand): Buffer {
+  let s = `{"code":${cmd.code}`;
+  if (cmd.extFields !== undefined) {
+    s += ',"extFields":{';
+    let first = true;
+    // JSON mode: Java's makeCustomHeaderToNet puts every field into one HashMap.
+    for (const k of orderedExtKeys(cmd.extFields, 0)) {
+      const v = cmd.extFields[k];
+      if (v === undefined || v === null) continue;
+      s += `${first ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(v)}`;
+      first = false;
+    }
+    s += '}';
+  }
+  s += `,"flag":${cmd.flag},"language":"${cmd.language}","opaque":${cmd.opaque}`;
+  if (cmd.remark !== undefined && cmd.remark !== null) s += `,"remark":${JSON.stringify(cmd.remark)}`;
+  s += `,"serializeTypeCurrentRPC":"${cmd.serializeType === SerializeType.ROCKETMQ ? 'ROCKETMQ' : 'JSON'}","version":${cmd.version}}`;
+  return Buffer.from(s, 'utf8');
+}
+
+function asInt(v: unknown, field: string): number {
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new RemotingCommandException(`header field ${field} is not an integer`);
+  return n | 0;
+}
+
+export function decodeJsonHeader(bytes: Buffer): RemotingCommand {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    throw new RemotingCommandException(`undecodable JSON header: ${(e as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new RemotingCommandException('JSON header is not an object');
+  }
+  const h = parsed as Record<string, unknown>;
+  if (h.code === undefined) throw new RemotingCommandException('JSON header has no code');
+  const language = typeof h.language === 'string' && isLanguageCodeName(h.language) ? h.language : 'OTHER';
+  let extFields: ExtFields | undefined;
+  if (h.extFields !== undefined && h.extFields !== null) {
+    if (typeof h.extFields !== 'object' || Array.isArray(h.extFields)) {
+      throw new RemotingCommandException('extFields is not an object');
+    }
+    extFields = {};
+    // ali-ons sends numbers and booleans unquoted; fastjson coerces them to strings, so do we.
+    for (const [k, v] of Object.entries(h.extFields as Record<string, unknown>)) {
+      if (v === null || v === undefined) continue;
+      if (typeof v === 'object') throw new RemotingCommandException(`extFields.${k} is not a scalar`);
+      extFields[k] = String(v);
+    }
+  }
+  let remark: string | undefined;
+  if (h.remark !== undefined && h.remark !== null) remark = String(h.remark);
+  return new RemotingCommand({
+    code: asInt(h.code, 'code'),
+    language: language as LanguageCodeName,
+    version: h.version === undefined ? 0 : asInt(h.version, 'version'),
+    opaque: h.opaque === undefined ? 0 : asInt(h.opaque, 'opaque'),
+    flag: h.flag === undefined ? 0 : asInt(h.flag, 'flag'),
+    remark,
+    extFields,
+    serializeType: SerializeType.JSON,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// ROCKETMQ binary header.
+
+export function encodeRocketMQHeader(cmd: RemotingCommand): Buffer {
+  const remark = cmd.remark !== undefined && cmd.remark.length > 0 ? Buffer.from(cmd.remark, 'utf8') : undefined;
+  const entries: [Buffer, Buffer][] = [];
+  let extLen = 0;
+  if (cmd.extFields !== undefined) {
+    for (const k of orderedExtKeys(cmd.extFields, cmd.fastFieldCount)) {
+      const v = cmd.extFields[k];
+      if (v === undefined || v === null) continue;
+      const kb = Buffer.from(k, 'utf8');
+      const vb = Buffer.from(v, 'utf8');
+      entries.push([kb, vb]);
+      extLen += 2 + kb.length + 4 + vb.length;
+    }
+  }
+  const buf = Buffer.allocUnsafe(2 + 1 + 2 + 4 + 4 + 4 + (remark?.length ?? 0) + 4 + extLen);
+  let p = 0;
+  // code and version are Java shorts on this path: truncated, as Java's writeShort does.
+  p = buf.writeInt16BE((cmd.code << 16) >> 16, p);
+  p = buf.writeUInt8(LanguageCode[cmd.language] ?? LanguageCode.OTHER, p);
+  p = buf.writeInt16BE((cmd.version << 16) >> 16, p);
+  p = buf.writeInt32BE(cmd.opaque | 0, p);
+  p = buf.writeInt32BE(cmd.flag | 0, p);
+  p = buf.writeInt32BE(remark?.length ?? 0, p);
+  if (remark !== undefined) p += remark.copy(buf, p);
+  p = buf.writeInt32BE(extLen, p);
+  for (const [kb, vb] of entries) {
+    p = buf.writeInt16BE(kb.length, p);
+    p += kb.copy(buf, p);
+    p = buf.writeInt32BE(vb.length, p);
+    p += vb.copy(buf, p);
+  }
+  return buf;
+}
+
+export function decodeRocketMQHeader(bytes: Buffer): RemotingCommand {
+  const need = (p: number, n: number, what: string): void => {
+    if (n < 0 || p + n > bytes.length) throw new RemotingCommandException(`ROCKETMQ header truncated reading ${what}`);
+  };
+  let p = 0;
+  need(p, 17, 'fixed fields');
+  const code = bytes.readInt16BE(0);
+  const language = languageFromByte(bytes.readUInt8(2));
+  const version = bytes.readInt16BE(3);
+  const opaque = bytes.readInt32BE(5);
+  const flag = bytes.readInt32BE(9);
+  const remarkLen = bytes.readInt32BE(13);
+  p = 17;
+  need(p, remarkLen, 'remark');
+  const remark = remarkLen > 0 ? bytes.toString('utf8', p, p + remarkLen) : undefined;
+  p += remarkLen;
+  need(p, 4, 'extFields length');
+  const extLen = bytes.readInt32BE(p);
+  p += 4;
+  need(p, extLen, 'extFields');
+  let extFields: ExtFields | undefined;
+  if (extLen > 0) {
+    extFields = {};
+    const end = p + extLen;
+    while (p < end) {
+      if (p + 2 > end) throw new RemotingCommandException('ROCKETMQ header truncated reading key length');
+      const kl = bytes.readInt16BE(p);
+      p += 2;
+      if (kl < 0 || p + kl > end) throw new RemotingCommandException('ROCKETMQ header truncated reading key');
+      const k = bytes.toString('utf8', p, p + kl);
+      p += kl;
+      if (p + 4 > end) throw new RemotingCommandException('ROCKETMQ header truncated reading value length');
+      const vl = bytes.readInt32BE(p);
+      p += 4;
+      if (vl < 0 || p + vl > end) throw new RemotingCommandException('ROCKETMQ header truncated reading value');
+      // A zero-length key or value decodes as null in Java: such an entry carries nothing.
+      if (kl > 0 && vl > 0) extFields[k] = bytes.toString('utf8', p, p + vl);
+      p += vl;
+    }
+  }
+  return new RemotingCommand({ code, language, version, opaque, flag, remark, extFields, serializeType: SerializeType.ROCKETMQ });
+}

@@ -1,0 +1,3 @@
+/** rocketmq-ts: the client SDK entry point. */
+export * from './common/errors.js';
+export * from './common/logging/logger.js';
