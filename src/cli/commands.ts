@@ -1,0 +1,42 @@
+/**
+ * The command table of `rmq`. Each command is one entry; the server commands (`dev`, `namesrv`,
+ * `broker`) and mqadmin's everyday set are added here as their issues land.
+ */
+export interface CliCommand {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+function notYetAvailable(name: string, issue: string): CliCommand['run'] {
+  return async () => {
+    process.stderr.write(`rmq ${name}: not available yet in this build (tracked in ${issue}).\n`);
+    return 1;
+  };
+}
+
+export const COMMANDS: readonly CliCommand[] = [
+  {
+    name: 'dev',
+    summary: 'name server + one master broker in one process (local defaults)',
+    usage: 'rmq dev [--namesrvPort=9876] [--listenPort=10911] [--storePathRootDir=DIR] [--key=value …]',
+    run: notYetAvailable('dev', 'the broker issue'),
+  },
+  {
+    name: 'namesrv',
+    summary: 'the name server alone',
+    usage: 'rmq namesrv [-c FILE] [--listenPort=9876] [--key=value …]',
+    run: notYetAvailable('namesrv', 'the name server issue'),
+  },
+  {
+    name: 'broker',
+    summary: 'a broker alone, registering with the given name servers',
+    usage: 'rmq broker -n HOST:PORT[;HOST:PORT] [-c broker.conf] [--key=value …]',
+    run: notYetAvailable('broker', 'the broker issue'),
+  },
+];
+
+export function findCommand(name: string): CliCommand | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
