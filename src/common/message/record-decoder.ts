@@ -1,0 +1,252 @@
+import { RemotingCommandException } from '../errors.js';
+import { bodyCRC as computeBodyCRC } from './body-crc.js';
+import { decompressBody } from './compression.js';
+import { readInt64BE } from './int64.js';
+import { MessageConst } from './message-const.js';
+import { MessageExt } from './message-ext.js';
+import { isBornHostV6, isStoreHostV6 } from './message-sys-flag.js';
+import { string2messageProperties } from './properties-codec.js';
+import {
+  BLANK_MAGIC_CODE,
+  BODY_CRC_POSITION,
+  BORN_HOST_POSITION,
+  BORN_TIMESTAMP_POSITION,
+  END_FILE_MIN_BLANK_LENGTH,
+  MESSAGE_FLAG_POSTION,
+  MESSAGE_MAGIC_CODE,
+  MESSAGE_MAGIC_CODE_POSTION,
+  PHY_POS_POSITION,
+  QUEUE_ID_POSITION,
+  QUEUE_OFFSET_POSITION,
+  RECORD_FIXED_LENGTH_V4,
+  SYSFLAG_POSITION,
+  bodyLengthPosition,
+  calMsgLength,
+  reconsumeTimesPosition,
+  storeHostPosition,
+  storeTimestampPosition,
+} from './record-layout.js';
+import { readSocketAddress } from './socket-address.js';
+import { tagsString2tagsCode } from './tags.js';
+
+/** Why bytes are not a valid record. */
+export type RecordCorruption = 'TRUNCATED' | 'BAD_MAGIC' | 'SIZE_MISMATCH' | 'CRC_MISMATCH' | 'MALFORMED';
+
+/**
+ * What recovery and the reput (dispatch) service need from a record, read without touching the body
+ * (Java's DispatchRequest, built by CommitLog.checkMessageAndReturnSize).
+ */
+export interface DispatchRequest {
+  readonly topic: string;
+  readonly queueId: number;
+  readonly commitLogOffset: number;
+  readonly msgSize: number;
+  /**
+   * TAGS's hash (0 without tags). For SCHEDULE_TOPIC_XXXX records the store replaces it with the
+   * deliver timestamp, computed from `propertiesMap.get('DELAY')` and its delay-level table.
+   */
+  readonly tagsCode: number;
+  readonly storeTimestamp: number;
+  readonly queueOffset: number;
+  /** KEYS ('' when absent, as in Java). */
+  readonly keys: string;
+  readonly uniqKey: string | undefined;
+  readonly sysFlag: number;
+  readonly preparedTransactionOffset: number;
+  readonly bodyCRC: number;
+  readonly propertiesMap: ReadonlyMap<string, string>;
+}
+
+export type RecordCheckResult =
+  | { readonly status: 'MESSAGE'; readonly size: number; readonly dispatch: DispatchRequest }
+  /** The end-of-file BLANK record; `size` = its TOTALSIZE = the bytes left in the file from here. */
+  | { readonly status: 'BLANK'; readonly size: number }
+  /** Only zeros where a record would start: the end of written data. */
+  | { readonly status: 'END' }
+  | { readonly status: 'CORRUPT'; readonly reason: RecordCorruption; readonly message: string };
+
+export interface CheckOptions {
+  /** Verify BODYCRC (MessageStoreConfig.checkCRCOnRecover, default true there). Default false. */
+  readonly checkCRC?: boolean;
+}
+
+/**
+ * CommitLog.checkMessageAndReturnSize: reads the record at `buf[pos]` (which must lie within `buf`)
+ * up to its properties, checks magic and that TOTALSIZE equals the size its lengths imply, and
+ * returns a DispatchRequest. Never throws for bad bytes, never reads past `buf`.
+ */
+export function checkMessageAndReturnSize(buf: Buffer, pos: number, options: CheckOptions = {}): RecordCheckResult {
+  const layout = readLayout(buf, pos);
+  if (layout.status !== 'OK') return layout;
+  const { sysFlag, bodyPos, bodyLength, topicPos, topicLength, propertiesPos, propertiesLength, size } = layout;
+  const storedCRC = buf.readInt32BE(pos + BODY_CRC_POSITION);
+  if (options.checkCRC === true) {
+    const crc = computeBodyCRC(buf.subarray(bodyPos, bodyPos + bodyLength));
+    if (crc !== storedCRC) {
+      return corrupt('CRC_MISMATCH', `body CRC ${crc} differs from the stored ${storedCRC} in the record at ${pos}`);
+    }
+  }
+  const propertiesMap = string2messageProperties(buf.toString('utf8', propertiesPos, propertiesPos + propertiesLength));
+  let commitLogOffset: number;
+  let queueOffset: number;
+  let storeTimestamp: number;
+  let preparedTransactionOffset: number;
+  try {
+    commitLogOffset = readInt64BE(buf, pos + PHY_POS_POSITION);
+    queueOffset = readInt64BE(buf, pos + QUEUE_OFFSET_POSITION);
+    storeTimestamp = readInt64BE(buf, pos + storeTimestampPosition(sysFlag));
+    preparedTransactionOffset = readInt64BE(buf, pos + reconsumeTimesPosition(sysFlag) + 4);
+  } catch (e: unknown) {
+    return corrupt('MALFORMED', `${(e as Error).message} in the record at ${pos}`);
+  }
+  return {
+    status: 'MESSAGE',
+    size,
+    dispatch: {
+      topic: buf.toString('utf8', topicPos, topicPos + topicLength),
+      queueId: buf.readInt32BE(pos + QUEUE_ID_POSITION),
+      commitLogOffset,
+      msgSize: size,
+      tagsCode: tagsString2tagsCode(propertiesMap.get(MessageConst.PROPERTY_TAGS)),
+      storeTimestamp,
+      queueOffset,
+      keys: propertiesMap.get(MessageConst.PROPERTY_KEYS) ?? '',
+      uniqKey: propertiesMap.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX),
+      sysFlag,
+      preparedTransactionOffset,
+      bodyCRC: storedCRC,
+      propertiesMap,
+    },
+  };
+}
+
+export interface DecodeOptions {
+  /** Default true; false leaves `body` empty (Java's readBody=false). */
+  readonly readBody?: boolean;
+  /** Inflate compressed bodies (the client does; the broker does not). Default false. */
+  readonly decompressBody?: boolean;
+  /** Verify BODYCRC. Default false (Java's decoders never check it). */
+  readonly checkCRC?: boolean;
+}
+
+/**
+ * Decodes the whole record at `buf[pos]` into a MessageExt (Java's MessageDecoder.decode). The body is
+ * copied out of `buf` (a pull buffer is not kept alive by its messages). The exact properties string
+ * is kept, so `encodeMessageExt` reproduces the record byte for byte while properties are unchanged.
+ * Throws RemotingCommandException for anything but a valid message record.
+ */
+export function decodeRecord(buf: Buffer, pos: number, options: DecodeOptions = {}): MessageExt {
+  const layout = readLayout(buf, pos);
+  if (layout.status !== 'OK') {
+    const why = layout.status === 'CORRUPT' ? layout.message : layout.status === 'BLANK' ? `a BLANK record at ${pos}` : `no record at ${pos}`;
+    throw new RemotingCommandException(`cannot decode message record: ${why}`);
+  }
+  const { sysFlag, bodyPos, bodyLength, topicPos, topicLength, propertiesPos, propertiesLength, size } = layout;
+  const msg = new MessageExt(buf.toString('utf8', topicPos, topicPos + topicLength));
+  msg.storeSize = size;
+  msg.bodyCRC = buf.readInt32BE(pos + BODY_CRC_POSITION);
+  msg.queueId = buf.readInt32BE(pos + QUEUE_ID_POSITION);
+  msg.flag = buf.readInt32BE(pos + MESSAGE_FLAG_POSTION);
+  msg.queueOffset = readInt64BE(buf, pos + QUEUE_OFFSET_POSITION);
+  msg.commitLogOffset = readInt64BE(buf, pos + PHY_POS_POSITION);
+  msg.sysFlag = sysFlag;
+  msg.bornTimestamp = readInt64BE(buf, pos + BORN_TIMESTAMP_POSITION);
+  msg.bornHost = readSocketAddress(buf, pos + BORN_HOST_POSITION, isBornHostV6(sysFlag));
+  msg.storeTimestamp = readInt64BE(buf, pos + storeTimestampPosition(sysFlag));
+  msg.storeHost = readSocketAddress(buf, pos + storeHostPosition(sysFlag), isStoreHostV6(sysFlag));
+  const reconsumePos = pos + reconsumeTimesPosition(sysFlag);
+  msg.reconsumeTimes = buf.readInt32BE(reconsumePos);
+  msg.preparedTransactionOffset = readInt64BE(buf, reconsumePos + 4);
+  const stored = buf.subarray(bodyPos, bodyPos + bodyLength);
+  if (options.checkCRC === true && computeBodyCRC(stored) !== msg.bodyCRC) {
+    throw new RemotingCommandException(`body CRC mismatch in the record at ${pos} (stored ${msg.bodyCRC})`);
+  }
+  if (options.readBody !== false && bodyLength > 0) {
+    msg.body = options.decompressBody === true ? decompressBody(Buffer.from(stored), sysFlag) : Buffer.from(stored);
+  }
+  if (propertiesLength > 0) {
+    const raw = buf.toString('utf8', propertiesPos, propertiesPos + propertiesLength);
+    msg.setProperties(string2messageProperties(raw), raw);
+  }
+  return msg;
+}
+
+/**
+ * Java's MessageDecoder.decodes: all records of a pull / query body, in order. Unlike Java, which
+ * silently stops at the first bad record, this throws RemotingCommandException naming its position.
+ */
+export function decodes(body: Buffer, options: DecodeOptions = {}): MessageExt[] {
+  const out: MessageExt[] = [];
+  let pos = 0;
+  while (pos < body.length) {
+    const msg = decodeRecord(body, pos, options);
+    out.push(msg);
+    pos += msg.storeSize; // ≥ RECORD_FIXED_LENGTH_V4 > 0: always progresses
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Layout {
+  readonly status: 'OK';
+  readonly size: number;
+  readonly sysFlag: number;
+  readonly bodyPos: number;
+  readonly bodyLength: number;
+  readonly topicPos: number;
+  readonly topicLength: number;
+  readonly propertiesPos: number;
+  readonly propertiesLength: number;
+}
+
+type LayoutResult = Layout | Exclude<RecordCheckResult, { status: 'MESSAGE' }>;
+
+/** Locates a record's parts, checking every length against the record and the buffer before use. */
+function readLayout(buf: Buffer, pos: number): LayoutResult {
+  const available = buf.length - pos;
+  if (pos < 0 || available <= 0) return { status: 'END' };
+  if (available < END_FILE_MIN_BLANK_LENGTH) {
+    return isZero(buf, pos, buf.length) ? { status: 'END' } : corrupt('TRUNCATED', `${available} bytes at ${pos} are too few for a record`);
+  }
+  const size = buf.readInt32BE(pos);
+  const magic = buf.readInt32BE(pos + MESSAGE_MAGIC_CODE_POSTION);
+  if (magic === BLANK_MAGIC_CODE) return { status: 'BLANK', size };
+  if (magic !== MESSAGE_MAGIC_CODE) {
+    if (size === 0 && magic === 0) return { status: 'END' };
+    return corrupt('BAD_MAGIC', `illegal magic code 0x${(magic >>> 0).toString(16)} at ${pos}`);
+  }
+  if (size < RECORD_FIXED_LENGTH_V4) return corrupt('MALFORMED', `total size ${size} at ${pos} is below the minimum ${RECORD_FIXED_LENGTH_V4}`);
+  if (size > available) return corrupt('TRUNCATED', `record at ${pos} claims ${size} bytes, ${available} available`);
+  const end = pos + size;
+  const sysFlag = buf.readInt32BE(pos + SYSFLAG_POSITION);
+  const bodyLenPos = pos + bodyLengthPosition(sysFlag);
+  if (bodyLenPos + 4 > end) return sizeMismatch(pos, size, 'its hosts');
+  const bodyLength = buf.readInt32BE(bodyLenPos);
+  const bodyPos = bodyLenPos + 4;
+  if (bodyLength < 0) return corrupt('MALFORMED', `negative body length ${bodyLength} in the record at ${pos}`);
+  if (bodyPos + bodyLength + 1 > end) return sizeMismatch(pos, size, `a body of ${bodyLength} bytes`);
+  const topicLength = buf.readInt8(bodyPos + bodyLength);
+  const topicPos = bodyPos + bodyLength + 1;
+  if (topicLength < 0) return corrupt('MALFORMED', `negative topic length ${topicLength} in the record at ${pos}`);
+  if (topicPos + topicLength + 2 > end) return sizeMismatch(pos, size, `a topic of ${topicLength} bytes`);
+  const propertiesLength = buf.readInt16BE(topicPos + topicLength);
+  const propertiesPos = topicPos + topicLength + 2;
+  if (propertiesLength < 0) return corrupt('MALFORMED', `negative properties length ${propertiesLength} in the record at ${pos}`);
+  const expected = calMsgLength(sysFlag, bodyLength, topicLength, propertiesLength);
+  if (expected !== size) return sizeMismatch(pos, size, `lengths adding up to ${expected}`);
+  return { status: 'OK', size, sysFlag, bodyPos, bodyLength, topicPos, topicLength, propertiesPos, propertiesLength };
+}
+
+function sizeMismatch(pos: number, size: number, what: string): RecordCheckResult & { status: 'CORRUPT' } {
+  return corrupt('SIZE_MISMATCH', `record at ${pos} has total size ${size} but ${what}`);
+}
+
+function corrupt(reason: RecordCorruption, message: string): RecordCheckResult & { status: 'CORRUPT' } {
+  return { status: 'CORRUPT', reason, message };
+}
+
+function isZero(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (buf[i] !== 0) return false;
+  return true;
+}
