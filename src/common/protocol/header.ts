@@ -1,5 +1,6 @@
 import { RemotingCommandException } from '../errors.js';
 import type { ExtFields } from '../remoting/remoting-command.js';
+import { javaHashMapCapacity, javaStringHashCode } from '../util/java-hash-map-order.js';
 
 /**
  * Typed custom headers (Java's CommandCustomHeader). A header is declared once as a schema of its
@@ -19,6 +20,18 @@ export interface HeaderFieldSpec {
   readonly required?: boolean;
   /** The key on the wire when it differs from the field name (SendMessageRequestHeaderV2's a..n). */
   readonly wire?: string;
+  /**
+   * The Java field's initial value, for primitives (`boolean unitMode`, `long timestamp`) and
+   * initialised boxed fields (`Boolean order = false`, `Integer bodyCrc32 = 0`). Such a field is never
+   * null in Java, so makeCustomHeaderToNet always writes it: we write the default when the value is
+   * undefined, and a decoder yields it when the key is absent (unless `required`).
+   */
+  readonly default?: string | number | boolean;
+  /**
+   * Fully qualified name of the Java class declaring an inherited field (RpcRequestHeader's `bname`);
+   * by default the header's own class. Only used to reproduce Java's reflective field order.
+   */
+  readonly declaredBy?: string;
 }
 
 export type HeaderSchema = Readonly<Record<string, HeaderFieldSpec>>;
@@ -31,12 +44,44 @@ export type HeaderOf<S extends HeaderSchema> = { -readonly [K in RequiredKeys<S>
   -readonly [K in OptionalKeys<S>]?: ValueOf<S[K]> | undefined;
 };
 
+/** Where RocketMQ 4.9's broker/client custom headers live. */
+export const JAVA_HEADER_PACKAGE = 'org.apache.rocketmq.common.protocol.header';
+/** Where its name server headers live. */
+export const JAVA_NAMESRV_HEADER_PACKAGE = 'org.apache.rocketmq.common.protocol.header.namesrv';
+
+export interface HeaderOptions {
+  /**
+   * The Java class implements FastCodesHeader (SendMessageRequestHeaderV2, PullMessageRequestHeader,
+   * PullMessageResponseHeader, SendMessageResponseHeader in 4.9.8): in ROCKETMQ serialization its
+   * fields are written first, in declaration order, ahead of the command's other extFields.
+   */
+  readonly fastCodes?: boolean;
+  /**
+   * The Java package of the header class (default `org.apache.rocketmq.common.protocol.header`; name
+   * server headers live in its `.namesrv`). Java copies header fields into the extFields HashMap in the
+   * iteration order of a HashSet<Field> (RemotingCommand.getClazzFields), which depends on the class
+   * name and decides the order of keys sharing a HashMap bucket — i.e. the bytes of a JSON header.
+   */
+  readonly javaPackage?: string;
+}
+
 export interface HeaderCodec<T> {
   /** The Java class name, used in error messages. */
   readonly name: string;
   readonly schema: HeaderSchema;
   /** Field names in Java declaration order. */
   readonly fields: readonly string[];
+  /** The extFields keys of `fields`, same order (differ only where a field has a `wire` name). */
+  readonly wireKeys: readonly string[];
+  /** See HeaderOptions.fastCodes. */
+  readonly fastCodes: boolean;
+  /**
+   * The wire keys in the order Java's makeCustomHeaderToNet inserts them into extFields (see
+   * HeaderOptions.javaPackage); `setHeader` inserts in this order so JSON headers match Java's bytes.
+   */
+  readonly javaFieldOrder: readonly string[];
+  /** Fully qualified name of the Java class. */
+  readonly javaClass: string;
   /** extFields for `header`, in declaration order; undefined values are omitted. */
   encode(header: T): ExtFields;
   /** Reads and validates; throws RemotingCommandException naming the missing or bad field. */
@@ -45,18 +90,30 @@ export interface HeaderCodec<T> {
 
 export type HeaderType<C> = C extends HeaderCodec<infer T> ? T : never;
 
-export function defineHeader<const S extends HeaderSchema>(name: string, schema: S): HeaderCodec<HeaderOf<S>> {
+export function defineHeader<const S extends HeaderSchema>(
+  name: string,
+  schema: S,
+  options: HeaderOptions = {},
+): HeaderCodec<HeaderOf<S>> {
   const fields = Object.keys(schema);
   const specs = fields.map((f) => [f, schema[f]!, schema[f]!.wire ?? f] as const);
+  const javaClass = `${options.javaPackage ?? JAVA_HEADER_PACKAGE}.${name}`;
   return {
     name,
     schema,
     fields,
+    wireKeys: specs.map(([, , wire]) => wire),
+    fastCodes: options.fastCodes === true,
+    javaClass,
+    javaFieldOrder: javaReflectionOrder(
+      javaClass,
+      specs.map(([, spec, wire]) => ({ name: wire, declaredBy: spec.declaredBy ?? javaClass })),
+    ),
     encode(header: HeaderOf<S>): ExtFields {
       const out: ExtFields = {};
       const h = header as Record<string, unknown>;
-      for (const [field, , wire] of specs) {
-        const v = h[field];
+      for (const [field, spec, wire] of specs) {
+        const v = h[field] ?? spec.default;
         if (v === undefined || v === null) continue;
         out[wire] = encodeValue(v);
       }
@@ -67,15 +124,35 @@ export function defineHeader<const S extends HeaderSchema>(name: string, schema:
       for (const [field, spec, wire] of specs) {
         const raw = ext !== undefined && Object.prototype.hasOwnProperty.call(ext, wire) ? ext[wire] : undefined;
         if (raw === undefined) {
-          // Java's message for a @CFNotNull field, so remarks read the same on both sides.
-          if (spec.required) throw new RemotingCommandException(`the custom field <${field}> is null`, { context: { header: name } });
+          // Java's message for a @CFNotNull field, so remarks read the same on both sides. Java names
+          // the field, which is the wire key (SendMessageRequestHeaderV2's fields are called a..n).
+          if (spec.required) throw new RemotingCommandException(`the custom field <${wire}> is null`, { context: { header: name } });
+          if (spec.default !== undefined) out[field] = spec.default;
           continue;
         }
-        out[field] = decodeValue(raw, spec.type, field, name);
+        out[field] = decodeValue(raw, spec.type, wire, name);
       }
       return out as HeaderOf<S>;
     },
   };
+}
+
+/**
+ * Iteration order of a java.util.HashSet<Field> filled with `fields` in order (subclass fields, then
+ * superclass fields): by bucket of Field.hashCode() = declaringClass.getName().hashCode() ^
+ * name.hashCode(), spread and masked by the final capacity; insertion order within a bucket.
+ */
+function javaReflectionOrder(javaClass: string, fields: readonly { name: string; declaredBy: string }[]): string[] {
+  const own = fields.filter((f) => f.declaredBy === javaClass);
+  const inherited = fields.filter((f) => f.declaredBy !== javaClass);
+  const mask = javaHashMapCapacity(fields.length) - 1;
+  return [...own, ...inherited]
+    .map((f, i) => {
+      const h = javaStringHashCode(f.declaredBy) ^ javaStringHashCode(f.name);
+      return { name: f.name, i, bucket: (h ^ (h >>> 16)) & mask };
+    })
+    .sort((a, b) => a.bucket - b.bucket || a.i - b.i)
+    .map((f) => f.name);
 }
 
 function encodeValue(v: unknown): string {

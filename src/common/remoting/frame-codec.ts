@@ -83,10 +83,23 @@ export function decodeWholeFrame(buf: Buffer): RemotingCommand {
 // ---------------------------------------------------------------------------------------------
 // ext field order: what Java's HashMap iteration (plus FastCodesHeader's leading fields) gives.
 
-function orderedExtKeys(ext: ExtFields, fastFieldCount: number): string[] {
+/** ROCKETMQ: a FastCodesHeader writes its fields first, then the rest of the map (RocketMQSerializable). */
+function rocketMQExtKeys(ext: ExtFields, fastFieldCount: number): string[] {
   const keys = Object.keys(ext);
   if (fastFieldCount <= 0) return javaHashMapOrder(keys);
   return [...keys.slice(0, fastFieldCount), ...javaHashMapOrder(keys.slice(fastFieldCount))];
+}
+
+/**
+ * JSON: Java's makeCustomHeaderToNet puts every header field into the one extFields HashMap at encode
+ * time, i.e. *after* fields added by hand (a send response's MSG_REGION / TRACE_ON). Insertion order
+ * only decides the order of keys sharing a bucket, but that is enough to change bytes, so the leading
+ * FastCodesHeader fields are inserted last here.
+ */
+function jsonExtKeys(ext: ExtFields, fastFieldCount: number): string[] {
+  const keys = Object.keys(ext);
+  if (fastFieldCount <= 0) return javaHashMapOrder(keys);
+  return javaHashMapOrder([...keys.slice(fastFieldCount), ...keys.slice(0, fastFieldCount)]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -97,8 +110,7 @@ export function encodeJsonHeader(cmd: RemotingCommand): Buffer {
   if (cmd.extFields !== undefined) {
     s += ',"extFields":{';
     let first = true;
-    // JSON mode: Java's makeCustomHeaderToNet puts every field into one HashMap.
-    for (const k of orderedExtKeys(cmd.extFields, 0)) {
+    for (const k of jsonExtKeys(cmd.extFields, cmd.fastFieldCount)) {
       const v = cmd.extFields[k];
       if (v === undefined || v === null) continue;
       s += `${first ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(v)}`;
@@ -166,7 +178,7 @@ export function encodeRocketMQHeader(cmd: RemotingCommand): Buffer {
   const entries: [Buffer, Buffer][] = [];
   let extLen = 0;
   if (cmd.extFields !== undefined) {
-    for (const k of orderedExtKeys(cmd.extFields, cmd.fastFieldCount)) {
+    for (const k of rocketMQExtKeys(cmd.extFields, cmd.fastFieldCount)) {
       const v = cmd.extFields[k];
       if (v === undefined || v === null) continue;
       const kb = Buffer.from(k, 'utf8');
