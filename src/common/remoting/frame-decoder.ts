@@ -1,15 +1,32 @@
 import { RemotingCommandException } from '../errors.js';
 import { DEFAULT_FRAME_MAX_LENGTH } from './frame-codec.js';
 
+/** Bytes of the length prefix (Netty's lengthFieldLength, stripped from what we yield). */
+const LENGTH_FIELD_LENGTH = 4;
+/** Shortest valid frame after the prefix: the header length + type int. */
+const MIN_FRAME_LENGTH = 4;
+
 /**
  * Splits a TCP byte stream into frames (Netty's LengthFieldBasedFrameDecoder(max, 0, 4, 0, 4)).
- * Chunks are kept as a list and joined only once a whole frame is present, so a large frame that
- * arrives in many pieces costs one copy, and chunks carrying several frames cost none.
+ *
+ *   chunk:  | len | frame ........ | len | frame ... | len | fra|   ← next chunk: |me ... |
+ *
+ * Frames that lie wholly inside one chunk are returned as views of it (no copy). A frame split
+ * across chunks is kept as a list of pieces and joined once, when its last byte arrives, so a
+ * large frame that comes in many pieces costs one copy and never a quadratic re-scan.
  * Yields each frame *without* its length prefix.
+ *
+ * A bad length (negative, shorter than the header length field, or longer than maxFrameLength
+ * counting the prefix, as Netty counts it) throws RemotingCommandException and leaves the decoder
+ * failed: every later push throws too, because the stream can no longer be re-synchronised and
+ * the caller must close that connection.
  */
 export class FrameDecoder {
-  private chunks: Buffer[] = [];
+  private pieces: Buffer[] = [];
   private buffered = 0;
+  /** Length of the frame being assembled (prefix excluded), or -1 while the prefix is incomplete. */
+  private expected = -1;
+  private failure: RemotingCommandException | undefined;
 
   constructor(private readonly maxFrameLength: number = DEFAULT_FRAME_MAX_LENGTH) {}
 
@@ -18,62 +35,65 @@ export class FrameDecoder {
     return this.buffered;
   }
 
-  /**
-   * Feeds one chunk; returns the complete frames it finished. Throws RemotingCommandException on a
-   * negative or oversized length: the caller must close that connection.
-   */
+  /** Feeds one chunk; returns the complete frames it finished, in order. */
   push(chunk: Buffer): Buffer[] {
+    if (this.failure !== undefined) throw this.failure;
     const frames: Buffer[] = [];
-    if (this.buffered === 0) {
-      // Fast path: parse straight out of the chunk.
-      let p = 0;
-      while (chunk.length - p >= 4) {
-        const len = this.checkLength(chunk.readInt32BE(p));
-        if (chunk.length - p - 4 < len) break;
-        frames.push(chunk.subarray(p + 4, p + 4 + len));
-        p += 4 + len;
+    const n = chunk.length;
+    let p = 0;
+    // Slow path: finish the frame (or the prefix) left over from earlier chunks.
+    while (this.buffered > 0 && p < n) {
+      if (this.expected < 0) {
+        const take = Math.min(LENGTH_FIELD_LENGTH - this.buffered, n - p);
+        this.pieces.push(chunk.subarray(p, p + take));
+        this.buffered += take;
+        p += take;
+        if (this.buffered === LENGTH_FIELD_LENGTH) {
+          const prefix = Buffer.concat(this.pieces, LENGTH_FIELD_LENGTH);
+          this.expected = this.checkLength(prefix.readInt32BE(0));
+          this.pieces = [prefix];
+        }
+        continue;
       }
-      if (p < chunk.length) {
-        this.chunks.push(p === 0 ? chunk : chunk.subarray(p));
-        this.buffered = chunk.length - p;
-      }
-      return frames;
-    }
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-    while (this.buffered >= 4) {
-      const len = this.checkLength(this.peekInt32());
-      if (this.buffered - 4 < len) break;
-      const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-      frames.push(all.subarray(4, 4 + len));
-      const rest = all.subarray(4 + len);
-      this.chunks = rest.length > 0 ? [rest] : [];
-      this.buffered = rest.length;
-      if (rest.length > 0) {
-        // Continue on the remainder with the fast path (it may hold many whole frames).
-        this.chunks = [];
+      const missing = LENGTH_FIELD_LENGTH + this.expected - this.buffered;
+      const take = Math.min(missing, n - p);
+      this.pieces.push(chunk.subarray(p, p + take));
+      this.buffered += take;
+      p += take;
+      if (take === missing) {
+        frames.push(Buffer.concat(this.pieces, this.buffered).subarray(LENGTH_FIELD_LENGTH));
+        this.pieces = [];
         this.buffered = 0;
-        frames.push(...this.push(rest));
-        return frames;
+        this.expected = -1;
       }
+    }
+    // Fast path: frames straight out of the chunk.
+    while (n - p >= LENGTH_FIELD_LENGTH) {
+      const len = this.checkLength(chunk.readInt32BE(p));
+      if (n - p - LENGTH_FIELD_LENGTH < len) {
+        this.expected = len;
+        break;
+      }
+      frames.push(chunk.subarray(p + LENGTH_FIELD_LENGTH, p + LENGTH_FIELD_LENGTH + len));
+      p += LENGTH_FIELD_LENGTH + len;
+    }
+    if (p < n) {
+      this.pieces.push(p === 0 ? chunk : chunk.subarray(p));
+      this.buffered = n - p;
     }
     return frames;
   }
 
   private checkLength(len: number): number {
-    if (len < 0) throw new RemotingCommandException(`negative frame length ${len}`);
-    if (len + 4 > this.maxFrameLength) {
-      throw new RemotingCommandException(`frame length ${len + 4} exceeds the limit ${this.maxFrameLength}`);
-    }
-    // Shortest valid frame: 4 bytes of header length + type.
-    if (len < 4) throw new RemotingCommandException(`frame length ${len} is shorter than its header length field`);
-    return len;
-  }
-
-  private peekInt32(): number {
-    const first = this.chunks[0]!;
-    if (first.length >= 4) return first.readInt32BE(0);
-    const head = Buffer.concat(this.chunks, Math.min(this.buffered, 4));
-    return head.readInt32BE(0);
+    let problem: string | undefined;
+    if (len < 0) problem = `negative frame length ${len}`;
+    else if (len + LENGTH_FIELD_LENGTH > this.maxFrameLength) {
+      problem = `frame length ${len + LENGTH_FIELD_LENGTH} exceeds the limit ${this.maxFrameLength}`;
+    } else if (len < MIN_FRAME_LENGTH) problem = `frame length ${len} is shorter than its header length field`;
+    if (problem === undefined) return len;
+    this.failure = new RemotingCommandException(problem);
+    this.pieces = [];
+    this.buffered = 0;
+    throw this.failure;
   }
 }
