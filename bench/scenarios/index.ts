@@ -1,0 +1,2 @@
+/** Every scenario module registers itself on import; add new ones here. */
+import './remoting.js';
