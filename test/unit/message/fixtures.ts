@@ -51,3 +51,10 @@ export function commitlogSidecar(): SidecarRecord[] {
   const json = JSON.parse(fixture('commitlog-00000000000000000000.records.json').toString('utf8')) as { records: SidecarRecord[] };
   return json.records;
 }
+
+/** The extFields of a captured frame (every captured request and response here has them). */
+export function extFields(name: string): Record<string, string> {
+  const ext = frame(name).extFields;
+  if (ext === undefined) throw new Error(`${name} has no extFields`);
+  return ext;
+}
