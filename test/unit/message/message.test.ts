@@ -34,6 +34,14 @@ describe('Message', () => {
     expect(new Message('T', undefined, 'b').tags).to.equal(undefined);
   });
 
+  it('writes the real delayed-send properties when built in the Java producer order', () => {
+    const m = new Message('FixT', 'TagA', 'delaykey-0', 'delayed body');
+    m.putUserProperty('fixprop', 'delayed');
+    m.delayTimeLevel = 2;
+    m.putProperty('UNIQ_KEY', 'FD00000000000000000000000000000256065FFD2B277F1B2346000E');
+    expect(m.propertiesString()).to.equal(extFields('broker-310-send-delay-level2.req.bin')['i']);
+  });
+
   it('has Java-named accessors over the properties', () => {
     const m = new Message('T', 'TagA', 'body');
     m.keys = ['k1', 'k2'];
