@@ -37,7 +37,10 @@ export interface HeaderFieldSpec {
 export type HeaderSchema = Readonly<Record<string, HeaderFieldSpec>>;
 
 type ValueOf<F extends HeaderFieldSpec> = F['type'] extends 'string' ? string : F['type'] extends 'boolean' ? boolean : number;
-type RequiredKeys<S extends HeaderSchema> = { [K in keyof S]: S[K]['required'] extends true ? K : never }[keyof S];
+/** Required in the TypeScript type: @CFNotNull fields without a Java initial value (that one is filled in). */
+type RequiredKeys<S extends HeaderSchema> = {
+  [K in keyof S]: S[K]['required'] extends true ? (S[K] extends { readonly default: string | number | boolean } ? never : K) : never;
+}[keyof S];
 type OptionalKeys<S extends HeaderSchema> = Exclude<keyof S, RequiredKeys<S>>;
 
 export type HeaderOf<S extends HeaderSchema> = { -readonly [K in RequiredKeys<S>]: ValueOf<S[K]> } & {

@@ -20,7 +20,7 @@ import {
 import { RemotingCommand, SerializeType, type ExtFields } from '../../../src/common/remoting/remoting-command.js';
 
 /** A frame around raw header bytes, as a peer would send them. */
-function frameOf(header: Buffer, type: number, body = Buffer.alloc(0)): Buffer {
+function frameOf(header: Buffer, type: number, body: Buffer = Buffer.alloc(0)): Buffer {
   const head = Buffer.alloc(8);
   head.writeInt32BE(4 + header.length + body.length, 0);
   head.writeInt32BE(((type & 0xff) << 24) | header.length, 4);
@@ -36,7 +36,7 @@ function request(serializeType: SerializeType, extFields?: ExtFields, body?: Buf
 function expectSameCommand(a: RemotingCommand, b: RemotingCommand): void {
   expect([a.code, a.language, a.version, a.opaque, a.flag, a.remark]).to.deep.equal([b.code, b.language, b.version, b.opaque, b.flag, b.remark]);
   expect(a.extFields).to.deep.equal(b.extFields);
-  expect(a.body === undefined ? undefined : Buffer.from(a.body).toString('hex')).to.equal(b.body === undefined ? undefined : Buffer.from(b.body).toString('hex'));
+  expect(a.body?.toString('hex')).to.equal(b.body?.toString('hex'));
 }
 
 describe('frame codec', () => {
