@@ -92,6 +92,8 @@ class Parser {
   }
 
   private object(depth: number): JsonObjectNode {
+    // Checked here too: object keys reach this without passing through value().
+    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
     this.pos++; // {
     const obj: JsonObjectNode = new Map<JsonKey, JsonNode>();
     this.skipWs();

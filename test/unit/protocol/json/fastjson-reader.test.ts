@@ -91,6 +91,8 @@ describe('parseFastJson', () => {
     '\u0000\u0001binary',
     '['.repeat(100000),
     '{"a":'.repeat(50000),
+    '{'.repeat(100000),
+    '{{"a":1}:'.repeat(50000),
   ];
   for (const g of garbage) {
     it(`rejects ${JSON.stringify(g.length > 20 ? g.slice(0, 20) + '…' : g)} with RemotingCommandException`, () => {
