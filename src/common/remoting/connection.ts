@@ -9,6 +9,7 @@ import type { RemotingChannel } from './remoting-channel.js';
 import { createOpaque, RPC_ONEWAY, RPC_TYPE_RESPONSE, type RemotingCommand } from './remoting-command.js';
 import type { RequestDispatcher } from './request-dispatcher.js';
 import { ResponseTable } from './response-table.js';
+import { WriteBatcher } from './write-batcher.js';
 
 /** What the owner (RemotingServer or RemotingClient) learns about a connection's life. */
 export interface ConnectionObserver {
@@ -41,8 +42,8 @@ let nextChannelId = 1;
  * the dispatch of incoming requests to processors. Client and server both use it (the symmetric
  * design of rocketmq-client-go), so either end can send requests over it.
  *
- * Writes are corked and flushed once per event-loop turn: every frame produced while handling a
- * batch of reads, or by a caller pipelining requests, goes out in one writev.
+ * Writes are batched per tick (WriteBatcher): every frame produced while handling a chunk of
+ * reads, or by a caller pipelining requests, goes out in one socket write.
  */
 export class RemotingConnection implements RemotingChannel {
   readonly id = nextChannelId++;
@@ -52,11 +53,10 @@ export class RemotingConnection implements RemotingChannel {
   private readonly decoder: FrameDecoder;
   private readonly responses: ResponseTable;
   private readonly log: Logger;
-  private corked = false;
+  private readonly writer: WriteBatcher;
   private readingPaused = false;
   private closed = false;
   private closeError: Error | undefined;
-  private flushImmediate: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -67,6 +67,7 @@ export class RemotingConnection implements RemotingChannel {
     this.log = options.logger;
     this.decoder = new FrameDecoder(options.maxFrameLength);
     this.responses = new ResponseTable(() => this.remoteAddress);
+    this.writer = new WriteBatcher(socket);
     socket.setNoDelay(true);
     if (options.idleTimeoutMillis > 0) socket.setTimeout(options.idleTimeoutMillis);
     socket.on('data', this.onData);
@@ -125,7 +126,7 @@ export class RemotingConnection implements RemotingChannel {
   end(): void {
     if (this.closed) return;
     this.closed = true;
-    this.flush();
+    this.writer.flush();
     this.socket.end();
   }
 
@@ -149,36 +150,17 @@ export class RemotingConnection implements RemotingChannel {
 
   private write(cmd: RemotingCommand, cb?: (err?: Error | null) => void): void {
     const [head, body] = encodeFrameParts(cmd);
-    const socket = this.socket;
-    if (!this.corked) {
-      this.corked = true;
-      socket.cork();
-      this.flushImmediate = setImmediate(this.flush);
-    }
-    if (body === undefined) {
-      socket.write(head, cb);
-    } else {
-      socket.write(head);
-      socket.write(body, cb);
-    }
+    this.writer.add(head, body, cb);
     if (
       this.options.pauseReadingOnBackpressure &&
       !this.readingPaused &&
-      socket.writableLength > this.options.writeHighWaterMark
+      this.writer.bufferedBytes > this.options.writeHighWaterMark
     ) {
       this.readingPaused = true;
-      socket.pause();
-      this.log.debug('write buffer above high-water mark, reading paused', { remoteAddr: this.remoteAddress, buffered: socket.writableLength });
+      this.socket.pause();
+      this.log.debug('write buffer above high-water mark, reading paused', { remoteAddr: this.remoteAddress, buffered: this.writer.bufferedBytes });
     }
   }
-
-  private readonly flush = (): void => {
-    if (this.flushImmediate !== undefined) clearImmediate(this.flushImmediate);
-    this.flushImmediate = undefined;
-    if (!this.corked) return;
-    this.corked = false;
-    this.socket.uncork();
-  };
 
   private readonly onDrain = (): void => {
     if (this.readingPaused && this.socket.writableLength <= this.options.writeLowWaterMark && !this.closed) {
@@ -238,8 +220,6 @@ export class RemotingConnection implements RemotingChannel {
 
   private readonly onClose = (): void => {
     this.closed = true;
-    if (this.flushImmediate !== undefined) clearImmediate(this.flushImmediate);
-    this.flushImmediate = undefined;
     const cause = this.closeError;
     this.responses.failAll(
       (code, opaque) =>
@@ -248,6 +228,7 @@ export class RemotingConnection implements RemotingChannel {
           context: { addr: this.remoteAddress, requestCode: code, opaque },
         }),
     );
+    this.writer.discard(cause ?? new Error('connection closed'));
     this.options.observer.onClose(this);
   };
 
