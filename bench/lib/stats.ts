@@ -19,6 +19,11 @@ export class LatencyRecorder {
     this.samples[this.n++] = ms;
   }
 
+  /** Adds every sample of `other`. */
+  merge(other: LatencyRecorder): void {
+    for (let i = 0; i < other.n; i++) this.record(other.samples[i]!);
+  }
+
   /** Percentiles (0–100) in ms, nearest-rank. */
   percentiles(...ps: number[]): number[] {
     if (this.n === 0) return ps.map(() => Number.NaN);

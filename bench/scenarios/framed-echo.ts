@@ -1,42 +1,42 @@
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 
 import { FrameDecoder } from '../../src/common/remoting/frame-decoder.js';
-import { PipelineDriver, type PipelineResult } from '../lib/pipeline.js';
+import type { DriverHolder, EchoStack } from '../lib/echo-stack.js';
 
 /**
- * The baseline: plain net sockets, a length-prefixed echo with the same pipelining and the same
- * write batching (cork per read) as the remoting stack, but no header, no opaque table, no
- * processors. Frame: | len:i32 | slot:i32 | payload |.
+ * The baseline: plain net sockets, a length-prefixed echo with the same pipelining and write
+ * batching (cork per read) as the remoting stack, but no header, no opaque table, no processors.
+ * Frame: | len:i32 | slot:i32 | payload |.
  */
-export async function runFramedEcho(msgSize: number, window: number, warmupSeconds: number, seconds: number): Promise<PipelineResult> {
+export async function startFramedEcho(msgSize: number, window: number, holder: DriverHolder): Promise<EchoStack> {
   const server = await startEchoServer();
   const socket = await dial((server.address() as AddressInfo).port);
   const payload = Buffer.alloc(msgSize, 0x61);
   const sentAt = new Float64Array(window);
   const decoder = new FrameDecoder();
-  const driver = new PipelineDriver(window, (slot) => {
-    const frame = Buffer.allocUnsafe(8 + msgSize);
-    frame.writeInt32BE(4 + msgSize, 0);
-    frame.writeInt32BE(slot, 4);
-    payload.copy(frame, 8);
-    sentAt[slot] = performance.now();
-    socket.write(frame);
-  });
   socket.on('data', (chunk: Buffer) => {
     socket.cork();
     for (const f of decoder.push(chunk)) {
       const slot = f.readInt32BE(0);
-      driver.complete(slot, sentAt[slot]!);
+      holder.complete(slot, sentAt[slot]!);
     }
     socket.uncork();
   });
-  socket.on('error', (e) => driver.fail(e));
-  try {
-    return await driver.run(warmupSeconds, seconds);
-  } finally {
-    socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+  socket.on('error', (e) => holder.fail(e));
+  return {
+    issue(slot: number): void {
+      const frame = Buffer.allocUnsafe(8 + msgSize);
+      frame.writeInt32BE(4 + msgSize, 0);
+      frame.writeInt32BE(slot, 4);
+      payload.copy(frame, 8);
+      sentAt[slot] = performance.now();
+      socket.write(frame);
+    },
+    async close(): Promise<void> {
+      socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 function startEchoServer(): Promise<Server> {
