@@ -2,6 +2,8 @@
  * The command table of `rmq`. Each command is one entry; the server commands (`dev`, `namesrv`,
  * `broker`) and mqadmin's everyday set are added here as their issues land.
  */
+import { runNamesrvCommand } from './namesrv-command.js';
+
 export interface CliCommand {
   readonly name: string;
   readonly summary: string;
@@ -27,7 +29,7 @@ export const COMMANDS: readonly CliCommand[] = [
     name: 'namesrv',
     summary: 'the name server alone',
     usage: 'rmq namesrv [-c FILE] [--listenPort=9876] [--key=value …]',
-    run: notYetAvailable('namesrv', 'the name server issue'),
+    run: runNamesrvCommand,
   },
   {
     name: 'broker',
