@@ -1,0 +1,353 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLogger, type Logger } from '../../../common/logging/logger.js';
+import { MessageConst } from '../../../common/message/message-const.js';
+import { MessageSysFlag, getTransactionValue } from '../../../common/message/message-sys-flag.js';
+import type { DispatchRequest } from '../../../common/message/record-decoder.js';
+import type { StoreCheckpoint } from '../checkpoint.js';
+import { timeMillisToHumanString } from './index-file-name.js';
+import { IndexFile } from './index-file.js';
+
+/*
+ * IndexService (PROTOCOL.md §6.4): the list of IndexFiles under `${storePathRootDir}/index/`, oldest
+ * first, of which only the last is written. Fed by ReputMessageService through `dispatch` (Java's
+ * CommitLogDispatcherBuildIndex + buildIndex), read by QUERY_MESSAGE through `queryOffset`.
+ *
+ * Everything that touches the list is synchronous, so a query never sees a half-rolled list and a
+ * file is removed from the list before it is closed: no reference counting is needed. File I/O that
+ * may block (commit, flush, delete) is asynchronous and serialised per file inside IndexFile.
+ */
+
+/** MessageStoreConfig defaults (PROTOCOL.md §14). */
+export const DEFAULT_MAX_HASH_SLOT_NUM = 5_000_000;
+export const DEFAULT_MAX_INDEX_NUM = 20_000_000;
+export const DEFAULT_MAX_MSGS_NUM_BATCH = 64;
+/**
+ * How often the file being written hands its changes to the page cache. Java's mapping does this
+ * implicitly; here it bounds what a process crash loses and how much sits in memory.
+ */
+export const DEFAULT_INDEX_COMMIT_INTERVAL_MS = 1000;
+/** IndexService.MAX_TRY_IDX_CREATE. Java sleeps 1 s between tries; a dispatch cannot, so we don't. */
+const MAX_TRY_IDX_CREATE = 3;
+/** Names taken within one millisecond are bumped by 1 ms, at most this many times. */
+const MAX_NAME_BUMPS = 1000;
+
+/** What ReputMessageService calls for every dispatched record (Java's CommitLogDispatcher). */
+export interface CommitLogDispatcher {
+  dispatch(request: DispatchRequest): void;
+}
+
+/** Field names as in MessageStoreConfig, so the store config can be spread in. */
+export interface IndexServiceOptions {
+  readonly storePathRootDir: string;
+  readonly maxHashSlotNum?: number;
+  readonly maxIndexNum?: number;
+  readonly messageIndexEnable?: boolean;
+  readonly maxMsgsNumBatch?: number;
+  /** Updated (indexMsgTimestamp) when a full file is flushed; required by load(false). */
+  readonly storeCheckpoint?: StoreCheckpoint;
+  /** 0 disables the periodic commit (then only flush/shutdown write). */
+  readonly indexCommitIntervalMs?: number;
+  /** Called when no index file can be created (Java: RunningFlags.makeIndexFileError). */
+  readonly onIndexFileError?: () => void;
+  readonly now?: () => number;
+  readonly logger?: Logger;
+}
+
+/** Java's QueryOffsetResult. */
+export interface QueryOffsetResult {
+  readonly phyOffsets: number[];
+  readonly indexLastUpdateTimestamp: number;
+  readonly indexLastUpdatePhyoffset: number;
+}
+
+export class IndexService implements CommitLogDispatcher {
+  readonly storePath: string;
+  readonly hashSlotNum: number;
+  readonly indexNum: number;
+  readonly messageIndexEnable: boolean;
+  private readonly maxMsgsNumBatch: number;
+  private readonly checkpoint: StoreCheckpoint | undefined;
+  private readonly commitIntervalMs: number;
+  private readonly onIndexFileError: (() => void) | undefined;
+  private readonly now: () => number;
+  private readonly logger: Logger;
+  private readonly indexFileList: IndexFile[] = [];
+  /** Flushes of full files started by a roll; shutdown waits for them. */
+  private readonly backgroundFlushes = new Set<Promise<void>>();
+  private commitTimer: NodeJS.Timeout | undefined;
+  private committing = false;
+  private lastNameMillis = 0;
+  private isShutdown = false;
+
+  constructor(options: IndexServiceOptions) {
+    this.storePath = join(options.storePathRootDir, 'index');
+    this.hashSlotNum = options.maxHashSlotNum ?? DEFAULT_MAX_HASH_SLOT_NUM;
+    this.indexNum = options.maxIndexNum ?? DEFAULT_MAX_INDEX_NUM;
+    this.messageIndexEnable = options.messageIndexEnable ?? true;
+    this.maxMsgsNumBatch = options.maxMsgsNumBatch ?? DEFAULT_MAX_MSGS_NUM_BATCH;
+    this.checkpoint = options.storeCheckpoint;
+    this.commitIntervalMs = options.indexCommitIntervalMs ?? DEFAULT_INDEX_COMMIT_INTERVAL_MS;
+    this.onIndexFileError = options.onIndexFileError;
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? createLogger('store').namespace('IndexService');
+  }
+
+  /** The files, oldest first. */
+  get indexFiles(): readonly IndexFile[] {
+    return this.indexFileList;
+  }
+
+  /**
+   * Opens every file of the index directory in name order. After an abnormal exit, a file whose
+   * endTimestamp is newer than the checkpoint's indexMsgTimestamp may have lost writes: it is deleted
+   * and recovery re-dispatches its records. False when a file cannot be read.
+   */
+  async load(lastExitOK: boolean): Promise<boolean> {
+    if (!existsSync(this.storePath)) return true;
+    const names = readdirSync(this.storePath, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort();
+    for (const name of names) {
+      const path = join(this.storePath, name);
+      let f: IndexFile;
+      try {
+        f = await IndexFile.load(path, this.hashSlotNum, this.indexNum, this.logger.namespace('IndexFile'));
+      } catch (e: unknown) {
+        this.logger.error('load index file error', { file: path, error: e });
+        return false;
+      }
+      if (!lastExitOK) {
+        const checkpoint = this.requireCheckpoint();
+        if (f.endTimestamp > checkpoint.indexMsgTimestamp) {
+          this.logger.info('drop index file newer than the checkpoint', { file: path, endTimestamp: f.endTimestamp });
+          await f.destroy();
+          continue;
+        }
+      }
+      this.logger.info('load index file OK', { file: path });
+      this.indexFileList.push(f);
+    }
+    return true;
+  }
+
+  /** Starts the periodic commit of the file being written. */
+  start(): void {
+    if (this.commitTimer !== undefined || this.commitIntervalMs <= 0) return;
+    this.commitTimer = setInterval(() => this.commitTick(), this.commitIntervalMs);
+    this.commitTimer.unref();
+  }
+
+  /** CommitLogDispatcherBuildIndex: builds the index unless messageIndexEnable is off. */
+  dispatch(request: DispatchRequest): void {
+    if (this.isShutdown) {
+      this.logger.error('dispatch after shutdown ignored', { commitLogOffset: request.commitLogOffset });
+      return;
+    }
+    if (this.messageIndexEnable) this.buildIndex(request);
+  }
+
+  /**
+   * Indexes `topic#UNIQ_KEY` and `topic#key` for every non-empty space-separated KEYS token. A record
+   * below the last file's endPhyOffset was indexed before (re-dispatch during recovery) and is skipped;
+   * so are ROLLBACK records (PREPARED and COMMIT ones are indexed, as in Java 4.9.8).
+   */
+  buildIndex(req: DispatchRequest): void {
+    let indexFile = this.retryGetAndCreateIndexFile();
+    if (indexFile === undefined) {
+      this.logger.error('build index error, stop building index');
+      return;
+    }
+    if (req.commitLogOffset < indexFile.endPhyOffset) return;
+    if (getTransactionValue(req.sysFlag) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return;
+
+    if (req.uniqKey !== undefined) {
+      indexFile = this.putKey(indexFile, req, buildKey(req.topic, req.uniqKey));
+      if (indexFile === undefined) {
+        this.logger.error('putKey error', { commitLogOffset: req.commitLogOffset, uniqKey: req.uniqKey });
+        return;
+      }
+    }
+    if (req.keys.length > 0) {
+      for (const key of req.keys.split(MessageConst.KEY_SEPARATOR)) {
+        if (key.length === 0) continue;
+        indexFile = this.putKey(indexFile, req, buildKey(req.topic, key));
+        if (indexFile === undefined) {
+          this.logger.error('putKey error', { commitLogOffset: req.commitLogOffset, key });
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Offsets of records indexed under `topic#key` stored within [begin, end], newest first, at most
+   * min(maxNum, maxMsgsNumBatch), plus the last file's end (the query's "index is this fresh" mark).
+   */
+  queryOffset(topic: string, key: string, maxNum: number, begin: number, end: number): QueryOffsetResult {
+    const phyOffsets: number[] = [];
+    let indexLastUpdateTimestamp = 0;
+    let indexLastUpdatePhyoffset = 0;
+    const limit = Math.min(maxNum, this.maxMsgsNumBatch);
+    const indexKey = buildKey(topic, key);
+    for (let i = this.indexFileList.length; i > 0; i--) {
+      const f = this.indexFileList[i - 1]!;
+      if (i === this.indexFileList.length) {
+        indexLastUpdateTimestamp = f.endTimestamp;
+        indexLastUpdatePhyoffset = f.endPhyOffset;
+      }
+      if (f.isTimeMatched(begin, end)) f.selectPhyOffset(phyOffsets, indexKey, limit, begin, end);
+      // Older files hold only older entries.
+      if (f.beginTimestamp < begin) break;
+      if (phyOffsets.length >= limit) break;
+    }
+    return { phyOffsets, indexLastUpdateTimestamp, indexLastUpdatePhyoffset };
+  }
+
+  /**
+   * Deletes the leading files whose entries all point below `offset` (the CommitLog's new minimum).
+   * The last file is always kept.
+   */
+  async deleteExpiredFile(offset: number): Promise<void> {
+    const first = this.indexFileList[0];
+    if (first === undefined || first.endPhyOffset >= offset) return;
+    const expired: IndexFile[] = [];
+    for (let i = 0; i < this.indexFileList.length - 1; i++) {
+      const f = this.indexFileList[i]!;
+      if (f.endPhyOffset >= offset) break;
+      expired.push(f);
+    }
+    // Out of the list first: a query started after this line can no longer reach these files.
+    this.indexFileList.splice(0, expired.length);
+    for (const f of expired) {
+      try {
+        await f.destroy();
+      } catch (e: unknown) {
+        this.logger.error('deleteExpiredFile remove failed', { file: f.fileName, error: e });
+        break;
+      }
+    }
+  }
+
+  /**
+   * Flushes one file; a full file's endTimestamp then becomes the checkpoint's indexMsgTimestamp.
+   * (The file being written never moves the checkpoint: after a crash it is rebuilt from the CommitLog.)
+   */
+  async flush(f: IndexFile): Promise<void> {
+    const indexMsgTimestamp = f.isWriteFull() ? f.endTimestamp : 0;
+    await f.flush();
+    if (indexMsgTimestamp > 0 && this.checkpoint !== undefined) {
+      this.checkpoint.indexMsgTimestamp = indexMsgTimestamp;
+      await this.checkpoint.flush();
+    }
+  }
+
+  /** Stops the commit timer, waits for roll flushes, then flushes and closes every file. */
+  async shutdown(): Promise<void> {
+    this.isShutdown = true;
+    this.stopTimer();
+    await Promise.all([...this.backgroundFlushes]);
+    for (const f of this.indexFileList) await f.close();
+  }
+
+  /** Deletes every index file (DefaultMessageStore.destroy). */
+  async destroy(): Promise<void> {
+    this.stopTimer();
+    await Promise.all([...this.backgroundFlushes]);
+    const files = this.indexFileList.splice(0);
+    for (const f of files) await f.destroy();
+  }
+
+  /** The last file if it has room, else a new one (the previous one is then flushed in the background). */
+  getAndCreateLastIndexFile(): IndexFile | undefined {
+    const last = this.indexFileList[this.indexFileList.length - 1];
+    if (last !== undefined && !last.isWriteFull()) return last;
+    let created: IndexFile;
+    try {
+      created = this.createIndexFile(last?.endPhyOffset ?? 0, last?.endTimestamp ?? 0);
+    } catch (e: unknown) {
+      this.logger.error('getLastIndexFile exception', { error: e });
+      return undefined;
+    }
+    this.indexFileList.push(created);
+    if (last !== undefined) this.flushInBackground(last);
+    return created;
+  }
+
+  private retryGetAndCreateIndexFile(): IndexFile | undefined {
+    for (let times = 0; times < MAX_TRY_IDX_CREATE; times++) {
+      const f = this.getAndCreateLastIndexFile();
+      if (f !== undefined) return f;
+      this.logger.info('Tried to create index file', { times });
+    }
+    this.logger.error('Mark index file cannot build flag');
+    this.onIndexFileError?.();
+    return undefined;
+  }
+
+  private putKey(indexFile: IndexFile, req: DispatchRequest, idxKey: string): IndexFile | undefined {
+    let f: IndexFile | undefined = indexFile;
+    while (!f.putKey(idxKey, req.commitLogOffset, req.storeTimestamp)) {
+      this.logger.warn('Index file is full, trying to create another one', { file: f.fileName });
+      const next = this.retryGetAndCreateIndexFile();
+      // The same file again means it refused for another reason than being full (closed).
+      if (next === undefined || next === f) return undefined;
+      f = next;
+    }
+    return f;
+  }
+
+  private createIndexFile(endPhyOffset: number, endTimestamp: number): IndexFile {
+    mkdirSync(this.storePath, { recursive: true });
+    // Names must be unique and sort in creation order: never reuse or go below the last one.
+    let millis = Math.max(this.now(), this.lastNameMillis + 1);
+    for (let bumps = 0; ; bumps++, millis++) {
+      const path = join(this.storePath, timeMillisToHumanString(millis));
+      try {
+        const f = IndexFile.create(path, this.hashSlotNum, this.indexNum, endPhyOffset, endTimestamp, this.logger.namespace('IndexFile'));
+        this.lastNameMillis = millis;
+        return f;
+      } catch (e: unknown) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || bumps >= MAX_NAME_BUMPS) throw e;
+      }
+    }
+  }
+
+  private flushInBackground(f: IndexFile): void {
+    const p = this.flush(f)
+      .catch((e: unknown) => {
+        this.logger.error('flush of a full index file failed', { file: f.fileName, error: e });
+      })
+      .finally(() => this.backgroundFlushes.delete(p));
+    this.backgroundFlushes.add(p);
+  }
+
+  private commitTick(): void {
+    const last = this.indexFileList[this.indexFileList.length - 1];
+    if (this.committing || last === undefined) return;
+    this.committing = true;
+    void last
+      .commit()
+      .catch((e: unknown) => {
+        this.logger.error('index commit failed', { file: last.fileName, error: e });
+      })
+      .finally(() => {
+        this.committing = false;
+      });
+  }
+
+  private stopTimer(): void {
+    if (this.commitTimer !== undefined) clearInterval(this.commitTimer);
+    this.commitTimer = undefined;
+  }
+
+  private requireCheckpoint(): StoreCheckpoint {
+    if (this.checkpoint === undefined) throw new Error('IndexService.load(false) needs options.storeCheckpoint');
+    return this.checkpoint;
+  }
+}
+
+function buildKey(topic: string, key: string): string {
+  return `${topic}#${key}`;
+}
