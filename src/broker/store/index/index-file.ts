@@ -59,7 +59,10 @@ export function indexFileSize(hashSlotNum: number, indexNum: number): number {
 export class IndexFile {
   private fd: number;
   private slots: SlotTable | undefined;
-  /** Appended entries not yet known to be on disk, by chunk number (entry n is in chunk ⌊n/4096⌋). */
+  /**
+   * Appended entries not yet known to be on disk, by chunk number (entry n is in chunk ⌊n/4096⌋).
+   * Only entries ≥ writtenIndexCount are meaningful in a chunk.
+   */
   private readonly entryChunks = new Map<number, Buffer>();
   /** Entries below this number are on disk. */
   private writtenIndexCount: number;
@@ -366,7 +369,9 @@ export class IndexFile {
 
   /** Entry `n`'s 20 bytes (in a shared scratch buffer, valid until the next call). */
   private readEntry(n: number): Buffer {
-    const chunk = this.entryChunks.get(Math.floor(n / ENTRY_CHUNK_ENTRIES));
+    // Below writtenIndexCount an entry is on disk; a chunk may cover it with zeros (a file loaded
+    // mid-chunk), so the count decides, not the chunk's presence.
+    const chunk = n >= this.writtenIndexCount ? this.entryChunks.get(Math.floor(n / ENTRY_CHUNK_ENTRIES)) : undefined;
     if (chunk !== undefined) {
       const pos = (n % ENTRY_CHUNK_ENTRIES) * INDEX_SIZE;
       chunk.copy(this.scratch, 0, pos, pos + INDEX_SIZE);
