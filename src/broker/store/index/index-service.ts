@@ -75,6 +75,8 @@ export class IndexService implements CommitLogDispatcher {
   private readonly indexFileList: IndexFile[] = [];
   /** Flushes of full files started by a roll; shutdown waits for them. */
   private readonly backgroundFlushes = new Set<Promise<void>>();
+  private rollFlushChain: Promise<void> = Promise.resolve();
+  private checkpointFrozen = false;
   private commitTimer: NodeJS.Timeout | undefined;
   private committing = false;
   private lastNameMillis = 0;
@@ -237,7 +239,7 @@ export class IndexService implements CommitLogDispatcher {
   async flush(f: IndexFile): Promise<void> {
     const indexMsgTimestamp = f.isWriteFull() ? f.endTimestamp : 0;
     await f.flush();
-    if (indexMsgTimestamp > 0 && this.checkpoint !== undefined) {
+    if (indexMsgTimestamp > 0 && this.checkpoint !== undefined && !this.checkpointFrozen) {
       this.checkpoint.indexMsgTimestamp = indexMsgTimestamp;
       await this.checkpoint.flush();
     }
@@ -314,12 +316,20 @@ export class IndexService implements CommitLogDispatcher {
     }
   }
 
+  /**
+   * Full files are flushed one after another, in roll order: the checkpoint's indexMsgTimestamp then
+   * only moves forward and never covers an older file whose flush has not finished.
+   */
   private flushInBackground(f: IndexFile): void {
-    const p = this.flush(f)
+    const p = this.rollFlushChain
+      .then(() => this.flush(f))
       .catch((e: unknown) => {
-        this.logger.error('flush of a full index file failed', { file: f.fileName, error: e });
+        // A later file's end must not be checkpointed over this one: it may be incomplete on disk.
+        this.checkpointFrozen = true;
+        this.logger.error('flush of a full index file failed; index checkpoint frozen', { file: f.fileName, error: e });
       })
       .finally(() => this.backgroundFlushes.delete(p));
+    this.rollFlushChain = p;
     this.backgroundFlushes.add(p);
   }
 
