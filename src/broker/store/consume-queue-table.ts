@@ -1,0 +1,126 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { Logger } from '../../common/logging/logger.js';
+import type { DispatchRequest } from '../../common/message/index.js';
+import { ConsumeQueue } from './consume-queue.js';
+import { isConsumable, type CommitLogDispatcher } from './dispatcher.js';
+import { ServiceThread } from './service-thread.js';
+import { consumeQueueRootDir, type MessageStoreConfig } from './store-config.js';
+import { WriteBufferPool } from './write-buffer-pool.js';
+
+/** Write buffer per ConsumeQueue file: 3,276 units; small because there is one per queue. */
+const CQ_WRITE_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * Every ConsumeQueue of the store (Java's consumeQueueTable), and the dispatcher that fills them
+ * (Java's CommitLogDispatcherBuildConsumeQueue).
+ */
+export class ConsumeQueueTable implements CommitLogDispatcher {
+  private readonly table = new Map<string, Map<number, ConsumeQueue>>();
+  private readonly pool: WriteBufferPool;
+  readonly rootDir: string;
+
+  constructor(
+    private readonly config: MessageStoreConfig,
+    private readonly log: Logger,
+  ) {
+    this.rootDir = consumeQueueRootDir(config);
+    this.pool = new WriteBufferPool(Math.min(CQ_WRITE_BUFFER_BYTES, config.mappedFileSizeConsumeQueue), Number.POSITIVE_INFINITY);
+  }
+
+  /** Opens `consumequeue/<topic>/<queueId>/` directories and recovers each queue's valid tail. */
+  async loadAndRecover(): Promise<void> {
+    await mkdir(this.rootDir, { recursive: true });
+    for (const topic of await readdir(this.rootDir)) {
+      for (const qid of await readdir(join(this.rootDir, topic))) {
+        if (!/^\d+$/.test(qid)) continue;
+        const cq = this.create(topic, Number(qid));
+        await cq.load();
+        await cq.recover();
+      }
+    }
+  }
+
+  /** The queue, if it exists (reads never create directories). */
+  find(topic: string, queueId: number): ConsumeQueue | undefined {
+    return this.table.get(topic)?.get(queueId);
+  }
+
+  /** The queue, created when absent (Java's findConsumeQueue). */
+  findOrCreate(topic: string, queueId: number): ConsumeQueue {
+    return this.find(topic, queueId) ?? this.create(topic, queueId);
+  }
+
+  *all(): Generator<ConsumeQueue> {
+    for (const byId of this.table.values()) yield* byId.values();
+  }
+
+  async dispatch(req: DispatchRequest): Promise<void> {
+    if (!isConsumable(req.sysFlag)) return;
+    const cq = this.findOrCreate(req.topic, req.queueId);
+    await cq.putMessagePositionInfo(req.commitLogOffset, req.msgSize, req.tagsCode, req.queueOffset);
+  }
+
+  /** Largest CommitLog offset covered by any queue (where reput resumes after a clean stop). */
+  maxPhysicOffset(): number {
+    let max = -1;
+    for (const cq of this.all()) max = Math.max(max, cq.maxPhysicOffset);
+    return max;
+  }
+
+  async truncateDirtyLogicFiles(phyOffset: number): Promise<void> {
+    for (const cq of this.all()) await cq.truncateDirtyLogicFiles(phyOffset);
+  }
+
+  async flushAll(leastPages: number): Promise<void> {
+    for (const cq of this.all()) await cq.flush(leastPages);
+  }
+
+  async close(): Promise<void> {
+    for (const cq of this.all()) await cq.mappedFileQueue.close();
+  }
+
+  private create(topic: string, queueId: number): ConsumeQueue {
+    let byId = this.table.get(topic);
+    if (byId === undefined) {
+      byId = new Map();
+      this.table.set(topic, byId);
+    }
+    const cq = new ConsumeQueue(topic, queueId, this.rootDir, this.config.mappedFileSizeConsumeQueue, this.pool, this.log);
+    byId.set(queueId, cq);
+    return cq;
+  }
+}
+
+/** Java's FlushConsumeQueueService: periodic commit + flush of every ConsumeQueue. */
+export class FlushConsumeQueueService extends ServiceThread {
+  private lastFlushTimestamp = 0;
+
+  constructor(
+    private readonly table: ConsumeQueueTable,
+    private readonly config: MessageStoreConfig,
+    log: Logger,
+  ) {
+    super(log);
+  }
+
+  get serviceName(): string {
+    return 'FlushConsumeQueueService';
+  }
+
+  protected async runOnce(): Promise<void> {
+    await this.waitForRunning(this.config.flushIntervalConsumeQueue);
+    let leastPages = this.config.flushConsumeQueueLeastPages;
+    const now = Date.now();
+    if (now >= this.lastFlushTimestamp + this.config.flushConsumeQueueThoroughInterval) {
+      this.lastFlushTimestamp = now;
+      leastPages = 0;
+    }
+    await this.table.flushAll(leastPages);
+  }
+
+  protected override async onShutdown(): Promise<void> {
+    await this.table.flushAll(0);
+  }
+}

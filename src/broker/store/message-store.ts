@@ -1,0 +1,280 @@
+import { mkdir } from 'node:fs/promises';
+
+import { createLogger, type Logger } from '../../common/logging/logger.js';
+import {
+  MAX_PROPERTIES_LENGTH,
+  MAX_TOPIC_LENGTH,
+  decodeRecord,
+  type MessageExt,
+  type MessageExtBatch,
+  type MessageExtBrokerInner,
+} from '../../common/message/index.js';
+import { CommitLog } from './commit-log.js';
+import { recoverCommitLog, type CommitLogRecoveryResult } from './commit-log-recovery.js';
+import { ConsumeQueueTable, FlushConsumeQueueService } from './consume-queue-table.js';
+import type { CommitLogDispatcher, MessageArrivingListener, TagsCodeResolver } from './dispatcher.js';
+import { getMessage } from './get-message.js';
+import type { GetMessageResult, MessageFilter } from './get-message-result.js';
+import { refused, type PutMessageResult } from './put-message-result.js';
+import { ReputMessageService } from './reput-message-service.js';
+import { abortFilePath, effectiveWriteBufferSize, lockFilePath, type MessageStoreConfig } from './store-config.js';
+import { AbortFile, StoreLock } from './store-lock.js';
+import { StoreStats } from './store-stats.js';
+
+/** Record TOTALSIZE is the first int32: what lookMessageByOffset reads before the record. */
+const TOTAL_SIZE_BYTES = 4;
+/** getCommitLogData's default cap: HA sends in batches of this order. */
+const DEFAULT_COMMITLOG_DATA_BYTES = 1024 * 1024;
+
+export interface DefaultMessageStoreOptions {
+  /** Extra dispatchers after the ConsumeQueue builder (the IndexService). */
+  readonly dispatchers?: readonly CommitLogDispatcher[];
+  /** Long polling's hook (PullRequestHoldService.notifyMessageArriving). */
+  readonly messageArrivingListener?: MessageArrivingListener;
+  /** ScheduleMessageService's deliver-time tagsCode for SCHEDULE_TOPIC_XXXX. */
+  readonly tagsCodeResolver?: TagsCodeResolver;
+  /** Where abnormal recovery must start scanning at the latest (the StoreCheckpoint's answer). */
+  readonly recoverFromOffset?: () => number | undefined;
+  readonly logger?: Logger;
+}
+
+/**
+ * DefaultMessageStore: a thin facade over CommitLog, ConsumeQueueTable and ReputMessageService. It
+ * owns start-up (lock, recovery, abort marker), the put checks of Java's checkStoreStatus /
+ * checkMessage, and the queries the broker's processors need. It knows nothing of remoting.
+ */
+export class DefaultMessageStore {
+  readonly commitLog: CommitLog;
+  readonly consumeQueueTable: ConsumeQueueTable;
+  readonly reputMessageService: ReputMessageService;
+  readonly stats = new StoreStats();
+  private readonly flushConsumeQueueService: FlushConsumeQueueService;
+  private readonly lock: StoreLock;
+  private readonly log: Logger;
+  private running = false;
+  private shutdownDone = false;
+  /** What the last start found (for logs and tests). */
+  lastRecovery: (CommitLogRecoveryResult & { abnormal: boolean }) | undefined;
+
+  constructor(
+    readonly config: MessageStoreConfig,
+    private readonly options: DefaultMessageStoreOptions = {},
+  ) {
+    this.log = options.logger ?? createLogger('store');
+    this.commitLog = new CommitLog(config, this.log.namespace('commitlog'));
+    this.consumeQueueTable = new ConsumeQueueTable(config, this.log.namespace('consumequeue'));
+    this.reputMessageService = new ReputMessageService(
+      this.commitLog,
+      [this.consumeQueueTable, ...(options.dispatchers ?? [])],
+      effectiveWriteBufferSize(config),
+      this.log.namespace('reput'),
+      {
+        arrivingListener: options.messageArrivingListener,
+        tagsCodeResolver: options.tagsCodeResolver,
+        notifyArriving: () => config.brokerRole !== 'SLAVE',
+      },
+    );
+    this.commitLog.onAppended = () => this.reputMessageService.wakeup();
+    this.flushConsumeQueueService = new FlushConsumeQueueService(this.consumeQueueTable, config, this.log.namespace('cq-flush'));
+    this.lock = new StoreLock(lockFilePath(config));
+  }
+
+  /**
+   * Takes the lock, recovers (abnormally if the abort file is there), rebuilds ConsumeQueues from the
+   * CommitLog, restores queue offsets, creates the abort file and starts the services.
+   */
+  async start(): Promise<void> {
+    await mkdir(this.config.storePathRootDir, { recursive: true });
+    await this.lock.acquire();
+    try {
+      const abnormal = await AbortFile.exists(abortFilePath(this.config));
+      await this.commitLog.load();
+      await this.consumeQueueTable.loadAndRecover();
+      const recovery = await recoverCommitLog(this.commitLog.mappedFileQueue, {
+        checkCRC: this.config.checkCRCOnRecover,
+        maxRecordSize: effectiveWriteBufferSize(this.config),
+        log: this.log,
+        scanFromOffset: abnormal ? this.options.recoverFromOffset?.() : undefined,
+      });
+      this.lastRecovery = { ...recovery, abnormal };
+      if (this.consumeQueueTable.maxPhysicOffset() >= recovery.processOffset) {
+        await this.consumeQueueTable.truncateDirtyLogicFiles(recovery.processOffset);
+      }
+      // Resume where the ConsumeQueues end; after a crash, no later than the scanned files, since
+      // queues flush independently and any of them may have lost its tail.
+      let reputFrom = Math.max(this.consumeQueueTable.maxPhysicOffset(), this.commitLog.getMinOffset(), 0);
+      if (abnormal) reputFrom = Math.min(reputFrom, recovery.scanFromOffset);
+      this.reputMessageService.reputFromOffset = reputFrom;
+      await this.reputMessageService.doReput();
+      this.recoverTopicQueueTable();
+      await AbortFile.create(abortFilePath(this.config));
+      this.commitLog.start();
+      this.reputMessageService.start();
+      this.flushConsumeQueueService.start();
+      this.running = true;
+    } catch (e: unknown) {
+      await this.commitLog.mappedFileQueue.close();
+      await this.consumeQueueTable.close();
+      await this.lock.release();
+      throw e;
+    }
+  }
+
+  /** Stops puts, drains dispatch, flushes everything, removes the abort file and the lock. */
+  async shutdown(): Promise<void> {
+    if (!this.running || this.shutdownDone) return;
+    this.running = false;
+    this.shutdownDone = true;
+    await this.commitLog.shutdown().catch((e: unknown) => this.log.error('CommitLog shutdown failed', { error: e }));
+    await this.reputMessageService.shutdown();
+    await this.flushConsumeQueueService.shutdown();
+    await this.consumeQueueTable.close();
+    const caughtUp = this.reputMessageService.behind() <= 0;
+    // As Java: only a complete, caught-up stop removes the marker; otherwise the next start re-checks.
+    if (caughtUp) await AbortFile.remove(abortFilePath(this.config));
+    await this.lock.release();
+  }
+
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  async putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
+    const refusal = this.checkStoreStatus() ?? checkMessage(msg, this.config.maxMessageSize);
+    if (refusal !== undefined) return this.count(refusal, Date.now());
+    const begin = Date.now();
+    return this.count(await this.commitLog.putMessage(msg), begin);
+  }
+
+  async putMessages(batch: MessageExtBatch): Promise<PutMessageResult> {
+    const refusal = this.checkStoreStatus() ?? checkMessage(batch, this.config.maxMessageSize);
+    if (refusal !== undefined) return this.count(refusal, Date.now());
+    const begin = Date.now();
+    return this.count(await this.commitLog.putMessages(batch), begin);
+  }
+
+  async getMessage(
+    group: string,
+    topic: string,
+    queueId: number,
+    offset: number,
+    maxMsgNums: number,
+    maxTotalBytes = Number.POSITIVE_INFINITY,
+    filter?: MessageFilter,
+  ): Promise<GetMessageResult> {
+    void group; // Java logs it only; the broker's stats are per group.
+    const r = await getMessage(this.config, this.commitLog, this.consumeQueueTable.find(topic, queueId), offset, maxMsgNums, maxTotalBytes, filter);
+    this.stats.onGet(r.status, r.status === 'FOUND' ? r.messageBufferList.length : 0);
+    return r;
+  }
+
+  getMaxOffsetInQueue(topic: string, queueId: number): number {
+    return this.consumeQueueTable.find(topic, queueId)?.getMaxOffsetInQueue() ?? 0;
+  }
+
+  getMinOffsetInQueue(topic: string, queueId: number): number {
+    return this.consumeQueueTable.find(topic, queueId)?.getMinOffsetInQueue() ?? -1;
+  }
+
+  /** CommitLog offset of the message at `consumeQueueOffset`, 0 if unknown (Java returns 0). */
+  async getCommitLogOffsetInQueue(topic: string, queueId: number, consumeQueueOffset: number): Promise<number> {
+    const u = await this.consumeQueueTable.find(topic, queueId)?.getUnit(consumeQueueOffset);
+    return u?.commitLogOffset ?? 0;
+  }
+
+  /**
+   * The first queue offset whose message was stored at or after `timestamp` (binary search over the
+   * queue by store time); the max offset if every message is older, the min offset if every is newer.
+   */
+  async getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number): Promise<number> {
+    const cq = this.consumeQueueTable.find(topic, queueId);
+    if (cq === undefined) return 0;
+    let lo = cq.getMinOffsetInQueue();
+    let hi = cq.getMaxOffsetInQueue();
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const t = await this.storeTimestampAt(cq.topic, cq.queueId, mid);
+      if (t === undefined || t < timestamp) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The message at a CommitLog offset (Java's lookMessageByOffset), or undefined. */
+  async lookMessageByOffset(commitLogOffset: number): Promise<MessageExt | undefined> {
+    const head = await this.commitLog.getMessage(commitLogOffset, TOTAL_SIZE_BYTES);
+    if (head === undefined) return undefined;
+    const record = await this.commitLog.getMessage(commitLogOffset, head.readInt32BE(0));
+    return record === undefined ? undefined : decodeRecord(record, 0);
+  }
+
+  /** One record's bytes (VIEW_MESSAGE_BY_ID), or undefined. */
+  async selectOneMessageByOffset(commitLogOffset: number, size: number): Promise<Buffer | undefined> {
+    return this.commitLog.getMessage(commitLogOffset, size);
+  }
+
+  /** HA master: bytes from `offset` to the end of its file's data, at most `maxBytes`. */
+  getCommitLogData(offset: number, maxBytes = DEFAULT_COMMITLOG_DATA_BYTES): Promise<Buffer | undefined> {
+    return this.commitLog.getData(offset, maxBytes);
+  }
+
+  /** HA slave: appends the master's bytes at `startOffset` (must be our max offset). */
+  async appendToCommitLog(startOffset: number, data: Buffer): Promise<boolean> {
+    if (!this.running || this.config.brokerRole !== 'SLAVE') return false;
+    return this.commitLog.appendData(startOffset, data);
+  }
+
+  getMaxPhyOffset(): number {
+    return this.commitLog.getMaxOffset();
+  }
+
+  getMinPhyOffset(): number {
+    return this.commitLog.getMinOffset();
+  }
+
+  /** Bytes appended but not dispatched to ConsumeQueues yet. */
+  dispatchBehindBytes(): number {
+    return this.reputMessageService.behind();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private async storeTimestampAt(topic: string, queueId: number, index: number): Promise<number | undefined> {
+    const u = await this.consumeQueueTable.find(topic, queueId)?.getUnit(index);
+    if (u === undefined) return undefined;
+    const msg = await this.lookMessageByOffset(u.commitLogOffset);
+    return msg?.storeTimestamp;
+  }
+
+  /** Java's recoverTopicQueueTable: next queue offsets from the (rebuilt) ConsumeQueues. */
+  private recoverTopicQueueTable(): void {
+    const t = this.commitLog.topicQueueTable;
+    t.clear();
+    for (const cq of this.consumeQueueTable.all()) t.set(`${cq.topic}-${cq.queueId}`, cq.getMaxOffsetInQueue());
+  }
+
+  private checkStoreStatus(): PutMessageResult | undefined {
+    if (!this.running) return refused('SERVICE_NOT_AVAILABLE', 'message store is not running');
+    if (this.config.brokerRole === 'SLAVE') return refused('SERVICE_NOT_AVAILABLE', 'a slave does not accept puts');
+    if (this.commitLog.isOSPageCacheBusy()) return refused('OS_PAGECACHE_BUSY', 'the put path is busy');
+    return undefined;
+  }
+
+  private count(r: PutMessageResult, begin: number): PutMessageResult {
+    if ('appendMessageResult' in r) this.stats.onPut(r.status, r.appendMessageResult.wroteBytes, r.appendMessageResult.msgNum, Date.now() - begin);
+    else this.stats.onPut(r.status, 0, 0, Date.now() - begin);
+    return r;
+  }
+}
+
+/** Java's checkMessage: topic length, body size, properties length; the store stays untouched. */
+function checkMessage(msg: MessageExtBrokerInner, maxMessageSize: number): PutMessageResult | undefined {
+  const topicLength = Buffer.byteLength(msg.topic, 'utf8');
+  if (topicLength > MAX_TOPIC_LENGTH) return refused('MESSAGE_ILLEGAL', `topic is ${topicLength} bytes, more than ${MAX_TOPIC_LENGTH}`);
+  if (msg.body.length > maxMessageSize) return refused('MESSAGE_ILLEGAL', `body of ${msg.body.length} bytes exceeds maxMessageSize ${maxMessageSize}`);
+  const propertiesLength = Buffer.byteLength(msg.propertiesString(), 'utf8');
+  if (propertiesLength > MAX_PROPERTIES_LENGTH) {
+    return refused('PROPERTIES_SIZE_EXCEEDED', `properties are ${propertiesLength} bytes, more than ${MAX_PROPERTIES_LENGTH}`);
+  }
+  return undefined;
+}
