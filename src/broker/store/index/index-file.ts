@@ -1,10 +1,11 @@
-import { closeSync, constants, fdatasync, fstatSync, ftruncateSync, openSync, read, readSync, unlink, write, writev } from 'node:fs';
+import { closeSync, constants, fdatasync, fstatSync, ftruncateSync, openSync, unlink } from 'node:fs';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { readInt64BE, writeInt64BE } from '../../../common/message/int64.js';
 import { createLogger, type Logger } from '../../../common/logging/logger.js';
 import { javaStringHashCode } from '../../../common/util/java-hash-map-order.js';
 import { FIRST_INDEX_COUNT, INDEX_HEADER_SIZE, IndexHeader } from './index-header.js';
+import { readFully, readSyncFully, writeFully, writevFully } from './positional-io.js';
 import { SlotTable } from './slot-table.js';
 
 /*
@@ -39,9 +40,6 @@ const MS_PER_SECOND = 1000;
 const ENTRY_CHUNK_ENTRIES = 4096;
 const FILE_MODE = 0o644;
 
-const writeAsync = promisify(write);
-const writevAsync = promisify(writev);
-const readAsync = promisify(read);
 const fdatasyncAsync = promisify(fdatasync);
 const unlinkAsync = promisify(unlink);
 
@@ -384,34 +382,4 @@ export class IndexFile {
 
 function defaultLogger(): Logger {
   return createLogger('store').namespace('IndexFile');
-}
-
-async function readFully(fd: number, buf: Buffer, position: number): Promise<void> {
-  for (let done = 0; done < buf.length; ) {
-    const { bytesRead } = await readAsync(fd, buf, done, buf.length - done, position + done);
-    if (bytesRead === 0) throw new RangeError(`unexpected end of file at ${position + done}`);
-    done += bytesRead;
-  }
-}
-
-function readSyncFully(fd: number, buf: Buffer, length: number, position: number): void {
-  for (let done = 0; done < length; ) {
-    const n = readSync(fd, buf, done, length - done, position + done);
-    if (n === 0) throw new RangeError(`unexpected end of file at ${position + done}`);
-    done += n;
-  }
-}
-
-async function writeFully(fd: number, buf: Buffer, position: number): Promise<void> {
-  for (let done = 0; done < buf.length; ) {
-    const { bytesWritten } = await writeAsync(fd, buf, done, buf.length - done, position + done);
-    done += bytesWritten;
-  }
-}
-
-async function writevFully(fd: number, buffers: Buffer[], position: number): Promise<void> {
-  const total = buffers.reduce((sum, b) => sum + b.length, 0);
-  const { bytesWritten } = await writevAsync(fd, buffers, position);
-  // A short writev is rare (signals, quotas); finish the rest with plain writes.
-  if (bytesWritten < total) await writeFully(fd, Buffer.concat(buffers).subarray(bytesWritten), position + bytesWritten);
 }
