@@ -5,6 +5,7 @@ import { MessageConst } from '../../../common/message/message-const.js';
 import { MessageSysFlag, getTransactionValue } from '../../../common/message/message-sys-flag.js';
 import type { DispatchRequest } from '../../../common/message/record-decoder.js';
 import type { StoreCheckpoint } from '../checkpoint.js';
+import type { CommitLogDispatcher } from '../dispatcher.js';
 import { timeMillisToHumanString } from './index-file-name.js';
 import { IndexFile } from './index-file.js';
 
@@ -31,11 +32,6 @@ export const DEFAULT_INDEX_COMMIT_INTERVAL_MS = 1000;
 const MAX_TRY_IDX_CREATE = 3;
 /** Names taken within one millisecond are bumped by 1 ms, at most this many times. */
 const MAX_NAME_BUMPS = 1000;
-
-/** What ReputMessageService calls for every dispatched record (Java's CommitLogDispatcher). */
-export interface CommitLogDispatcher {
-  dispatch(request: DispatchRequest): void;
-}
 
 /** Field names as in MessageStoreConfig, so the store config can be spread in. */
 export interface IndexServiceOptions {
@@ -141,7 +137,7 @@ export class IndexService implements CommitLogDispatcher {
     this.commitTimer.unref();
   }
 
-  /** CommitLogDispatcherBuildIndex: builds the index unless messageIndexEnable is off. */
+  /** CommitLogDispatcherBuildIndex: builds the index unless messageIndexEnable is off (synchronous: memory only). */
   dispatch(request: DispatchRequest): void {
     if (this.isShutdown) {
       this.logger.error('dispatch after shutdown ignored', { commitLogOffset: request.commitLogOffset });
