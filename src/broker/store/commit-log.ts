@@ -84,6 +84,11 @@ export class CommitLog {
     await this.mappedFileQueue.shutdown();
   }
 
+  /** Resolves once every put queued so far has been appended. */
+  async waitAppendsDone(): Promise<void> {
+    await this.appendTail;
+  }
+
   /** Java's isOSPageCacheBusy: an append has held the put path for longer than the limit. */
   isOSPageCacheBusy(): boolean {
     const begin = this.beginTimeInLock;

@@ -125,11 +125,14 @@ export class DefaultMessageStore {
     if (!this.running || this.shutdownDone) return;
     this.running = false;
     this.shutdownDone = true;
-    await this.commitLog.shutdown().catch((e: unknown) => this.log.error('CommitLog shutdown failed', { error: e }));
+    // Dispatch must finish while the CommitLog files are still open: drain reput first.
+    await this.commitLog.waitAppendsDone();
+    await this.reputMessageService.waitCaughtUp();
     await this.reputMessageService.shutdown();
+    const caughtUp = this.reputMessageService.behind() <= 0;
     await this.flushConsumeQueueService.shutdown();
     await this.consumeQueueTable.close();
-    const caughtUp = this.reputMessageService.behind() <= 0;
+    await this.commitLog.shutdown().catch((e: unknown) => this.log.error('CommitLog shutdown failed', { error: e }));
     // As Java: only a complete, caught-up stop removes the marker; otherwise the next start re-checks.
     if (caughtUp) await AbortFile.remove(abortFilePath(this.config));
     await this.lock.release();

@@ -1,0 +1,101 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { expect } from 'chai';
+
+import { createLogger } from '../../../src/common/logging/logger.js';
+import { MappedFile, offset2FileName } from '../../../src/broker/store/mapped-file.js';
+import { MappedFileQueue } from '../../../src/broker/store/mapped-file-queue.js';
+import { WriteBufferPool } from '../../../src/broker/store/write-buffer-pool.js';
+
+describe('store/MappedFile', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rmq-mf-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function append(f: MappedFile, bytes: Buffer): void {
+    const s = f.writableSlice(bytes.length);
+    if (s === undefined) throw new Error('no buffer');
+    bytes.copy(s.buf, s.pos);
+    f.appended(bytes.length);
+  }
+
+  it('appends into the buffer, serves the tail from it, commits and flushes', async () => {
+    const pool = new WriteBufferPool(1024, 4);
+    const f = await MappedFile.open(join(dir, offset2FileName(4096)), 4096, pool, true);
+    expect(f.fileFromOffset).to.equal(4096);
+    append(f, Buffer.from('hello '));
+    append(f, Buffer.from('world'));
+    expect(f.wrotePosition).to.equal(11);
+    expect(f.committedPosition).to.equal(0);
+    expect((await f.read(0, 11))!.toString()).to.equal('hello world');
+    // Not on disk yet.
+    expect((await readFile(f.fileName)).subarray(0, 5).toString()).to.equal('\0\0\0\0\0');
+    await f.commit(0);
+    expect(f.committedPosition).to.equal(11);
+    expect((await readFile(f.fileName)).subarray(0, 11).toString()).to.equal('hello world');
+    await f.flush(0);
+    expect(f.flushedPosition).to.equal(11);
+    expect(await f.read(5, 100)).to.equal(undefined);
+    await f.shutdown();
+  });
+
+  it('seals full buffers, waits for a commit when the pool is empty, reads across disk and buffers', async () => {
+    const pool = new WriteBufferPool(100, 2);
+    const f = await MappedFile.open(join(dir, offset2FileName(0)), 1000, pool, true);
+    const chunk = (c: number): Buffer => Buffer.alloc(60, c);
+    append(f, chunk(1));
+    append(f, chunk(2)); // seals buffer 1
+    expect(f.writableSlice(60)).to.equal(undefined); // both buffers lent
+    await f.commit(0);
+    append(f, chunk(3));
+    const all = await f.read(0, 180);
+    expect([...all!.subarray(0, 60)].every((b) => b === 1)).to.equal(true);
+    expect([...all!.subarray(60, 120)].every((b) => b === 2)).to.equal(true);
+    expect([...all!.subarray(120, 180)].every((b) => b === 3)).to.equal(true);
+    await f.commit(0);
+    await f.shutdown();
+  });
+
+  it('refuses new readers once destroyed, after the last reader released it', async () => {
+    const pool = new WriteBufferPool(100, 2);
+    const f = await MappedFile.open(join(dir, offset2FileName(0)), 1000, pool, true);
+    append(f, Buffer.alloc(10, 7));
+    await f.commit(0);
+    expect(f.hold()).to.equal(true);
+    const closing = f.shutdown();
+    expect(f.hold()).to.equal(false);
+    f.release();
+    await closing;
+    expect(await f.read(0, 10)).to.equal(undefined);
+  });
+
+  it('MappedFileQueue rolls files named by 20-digit offsets and finds them by offset', async () => {
+    const pool = new WriteBufferPool(64, 8);
+    const q = new MappedFileQueue(dir, 100, pool, createLogger('t'));
+    await q.load();
+    for (let i = 0; i < 25; i++) {
+      const f = await q.getLastMappedFileOrCreate(0);
+      const s = f.writableSlice(20)!;
+      s.buf.fill(i, s.pos, s.pos + 20);
+      f.appended(20);
+      await q.commit(0);
+    }
+    expect(q.mappedFiles.map((f) => f.fileName.slice(-20))).to.deep.equal([0, 100, 200, 300, 400].map(offset2FileName));
+    expect(q.getMaxOffset()).to.equal(500);
+    expect(q.getMinOffset()).to.equal(0);
+    expect(q.findMappedFileByOffset(250)!.fileFromOffset).to.equal(200);
+    expect(q.findMappedFileByOffset(500)).to.equal(undefined);
+    await q.flush(0);
+    expect(q.flushedWhere).to.equal(500);
+    await q.truncateDirtyFiles(230);
+    expect(q.getMaxOffset()).to.equal(230);
+    expect(q.mappedFiles.length).to.equal(3);
+    await q.shutdown();
+  });
+});
