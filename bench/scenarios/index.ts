@@ -1,2 +1,3 @@
 /** Every scenario module registers itself on import; add new ones here. */
 import './remoting.js';
+import './store-append.js';
