@@ -1,3 +1,4 @@
 /** Every scenario module registers itself on import; add new ones here. */
 import './remoting.js';
 import './store-append.js';
+import './namesrv.js';
