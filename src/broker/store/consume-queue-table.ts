@@ -77,6 +77,22 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
     for (const cq of this.all()) await cq.flush(leastPages);
   }
 
+  /** CleanConsumeQueueService's step: files wholly below the CommitLog's min offset go. */
+  async deleteExpiredFiles(phyMinOffset: number, pauseBetween: () => Promise<void>): Promise<number> {
+    let deleted = 0;
+    for (const cq of this.all()) {
+      const n = await cq.deleteExpiredFile(phyMinOffset);
+      deleted += n;
+      if (n > 0) await pauseBetween();
+    }
+    return deleted;
+  }
+
+  /** Java's correctMinOffset on every queue (start-up: the CommitLog may have lost its head files). */
+  async correctMinOffsets(phyMinOffset: number): Promise<void> {
+    for (const cq of this.all()) await cq.correctMinOffset(phyMinOffset);
+  }
+
   async close(): Promise<void> {
     for (const cq of this.all()) await cq.mappedFileQueue.close();
   }
@@ -93,9 +109,22 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
   }
 }
 
-/** Java's FlushConsumeQueueService: periodic commit + flush of every ConsumeQueue. */
+/** What a thorough ConsumeQueue flush writes into the StoreCheckpoint (CheckpointRecorder). */
+export interface LogicsCheckpoint {
+  /** Called before the flush: the logics timestamp the flush will make durable. */
+  captureLogics(): number;
+  /** Called after it: records that timestamp (and the physic one) and writes the checkpoint file. */
+  flush(logicsTimestamp: number): Promise<void>;
+}
+
+/**
+ * Java's FlushConsumeQueueService: periodic commit + flush of every ConsumeQueue; a thorough round
+ * (every flushConsumeQueueThoroughInterval, and the last one at shutdown) also writes the checkpoint.
+ */
 export class FlushConsumeQueueService extends ServiceThread {
   private lastFlushTimestamp = 0;
+  /** Set by the store once the checkpoint is open. */
+  checkpoint: LogicsCheckpoint | undefined;
 
   constructor(
     private readonly table: ConsumeQueueTable,
@@ -103,6 +132,13 @@ export class FlushConsumeQueueService extends ServiceThread {
     log: Logger,
   ) {
     super(log);
+  }
+
+  /** One thorough round: every queue flushed, then the checkpoint (also the store's manual flush). */
+  async flushThorough(): Promise<void> {
+    const logics = this.checkpoint?.captureLogics() ?? 0;
+    await this.table.flushAll(0);
+    await this.checkpoint?.flush(logics);
   }
 
   get serviceName(): string {
@@ -117,10 +153,11 @@ export class FlushConsumeQueueService extends ServiceThread {
       this.lastFlushTimestamp = now;
       leastPages = 0;
     }
-    await this.table.flushAll(leastPages);
+    if (leastPages === 0) await this.flushThorough();
+    else await this.table.flushAll(leastPages);
   }
 
   protected override async onShutdown(): Promise<void> {
-    await this.table.flushAll(0);
+    await this.flushThorough();
   }
 }

@@ -73,6 +73,47 @@ export class ConsumeQueue {
     this.mappedFileQueue.committedWhere = this.mappedFileQueue.flushedWhere = processOffset;
   }
 
+  /**
+   * Java's correctMinOffset: the first unit of the first file that still points at or above the
+   * CommitLog's min offset becomes the queue's min (pre-blank units point at 0 and are passed over).
+   * Never below the first file: its predecessors were deleted.
+   */
+  async correctMinOffset(phyMinOffset: number): Promise<void> {
+    const first = this.mappedFileQueue.getFirstMappedFile();
+    if (first === undefined) return;
+    this.minLogicOffset = Math.max(this.minLogicOffset, first.fileFromOffset);
+    const data = await first.read(0, first.wrotePosition);
+    if (data === undefined) return;
+    for (let pos = 0; pos + CQ_STORE_UNIT_SIZE <= data.length; pos += CQ_STORE_UNIT_SIZE) {
+      const u = readUnit(data, pos);
+      if (u.size !== PRE_BLANK_SIZE && u.commitLogOffset >= phyMinOffset) {
+        this.minLogicOffset = first.fileFromOffset + pos;
+        return;
+      }
+    }
+  }
+
+  /**
+   * Java's deleteExpiredFile (MappedFileQueue.deleteExpiredFileByOffset): deletes leading files whose
+   * last unit points below `phyMinOffset` (never the last file), then corrects the min offset.
+   * Returns the number of files deleted.
+   */
+  async deleteExpiredFile(phyMinOffset: number): Promise<number> {
+    const files = this.mappedFileQueue.mappedFiles;
+    let expired = 0;
+    for (let i = 0; i < files.length - 1; i++) {
+      const f = files[i]!;
+      const last = f.isAvailable() ? await f.read(f.fileSize - CQ_STORE_UNIT_SIZE, CQ_STORE_UNIT_SIZE) : undefined;
+      if (last === undefined && f.isAvailable()) break;
+      if (last !== undefined && readUnit(last, 0).commitLogOffset >= phyMinOffset) break;
+      expired++;
+    }
+    const victims = new Set(files.slice(0, expired));
+    const deleted = await this.mappedFileQueue.deleteFilesBefore((f) => victims.has(f));
+    await this.correctMinOffset(phyMinOffset);
+    return deleted;
+  }
+
   /** Logical offset of the first unit (Java's getMinOffsetInQueue). */
   getMinOffsetInQueue(): number {
     return Math.floor(this.minLogicOffset / CQ_STORE_UNIT_SIZE);

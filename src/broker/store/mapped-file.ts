@@ -217,6 +217,11 @@ export class MappedFile {
     }
   }
 
+  /** Readers holding the file now (expiry keeps a held file until destroyMapedFileIntervalForcibly). */
+  get holders(): number {
+    return this.available ? this.refCount - 1 : Math.max(0, this.refCount);
+  }
+
   /** Takes a reference; false once the file is being destroyed. */
   hold(): boolean {
     if (!this.available) return false;

@@ -9,16 +9,23 @@ import {
   type MessageExtBatch,
   type MessageExtBrokerInner,
 } from '../../common/message/index.js';
+import type { StoreCheckpoint } from './checkpoint.js';
+import { CheckpointRecorder } from './checkpoint-recorder.js';
+import { CleanCommitLogService, diskPartitionSpaceUsedRatio, type DiskUsedRatio } from './clean-commit-log-service.js';
+import { CleanConsumeQueueService } from './clean-consume-queue-service.js';
+import { CleanResourceService } from './clean-resource-service.js';
 import { CommitLog } from './commit-log.js';
-import { recoverCommitLog, type CommitLogRecoveryResult } from './commit-log-recovery.js';
 import { ConsumeQueueTable, FlushConsumeQueueService } from './consume-queue-table.js';
 import type { CommitLogDispatcher, MessageArrivingListener, TagsCodeResolver } from './dispatcher.js';
 import { getMessage } from './get-message.js';
 import type { GetMessageResult, MessageFilter } from './get-message-result.js';
+import type { IndexService } from './index/index-service.js';
 import { refused, type PutMessageResult } from './put-message-result.js';
+import { queryMessage, type QueryMessageResult } from './query-message.js';
 import { ReputMessageService } from './reput-message-service.js';
-import { abortFilePath, effectiveWriteBufferSize, lockFilePath, type MessageStoreConfig } from './store-config.js';
+import { abortFilePath, commitLogDir, consumeQueueRootDir, effectiveWriteBufferSize, lockFilePath, type MessageStoreConfig } from './store-config.js';
 import { AbortFile, StoreLock } from './store-lock.js';
+import { loadAndRecoverStore, type StoreRecoveryResult } from './store-recovery.js';
 import { StoreStats } from './store-stats.js';
 
 /** Record TOTALSIZE is the first int32: what lookMessageByOffset reads before the record. */
@@ -33,8 +40,15 @@ export interface DefaultMessageStoreOptions {
   readonly messageArrivingListener?: MessageArrivingListener;
   /** ScheduleMessageService's deliver-time tagsCode for SCHEDULE_TOPIC_XXXX. */
   readonly tagsCodeResolver?: TagsCodeResolver;
-  /** Where abnormal recovery must start scanning at the latest (the StoreCheckpoint's answer). */
+  /**
+   * Overrides where abnormal recovery starts scanning (by default the StoreCheckpoint decides, as
+   * Java's isMappedFileMatchedRecover does); undefined from the callback keeps the default.
+   */
   readonly recoverFromOffset?: () => number | undefined;
+  /** The clock expiry reads (file ages, deleteWhen hours); tests pass a fake one. */
+  readonly now?: () => number;
+  /** Used fraction (0..1) of a partition; tests pass a fake one. */
+  readonly diskUsedRatio?: DiskUsedRatio;
   readonly logger?: Logger;
 }
 
@@ -48,13 +62,18 @@ export class DefaultMessageStore {
   readonly consumeQueueTable: ConsumeQueueTable;
   readonly reputMessageService: ReputMessageService;
   readonly stats = new StoreStats();
+  readonly cleanCommitLogService: CleanCommitLogService;
+  readonly cleanConsumeQueueService: CleanConsumeQueueService;
+  private readonly cleanResourceService: CleanResourceService;
   private readonly flushConsumeQueueService: FlushConsumeQueueService;
   private readonly lock: StoreLock;
   private readonly log: Logger;
+  private index: IndexService | undefined;
+  private checkpointRecorder: CheckpointRecorder | undefined;
   private running = false;
   private shutdownDone = false;
   /** What the last start found (for logs and tests). */
-  lastRecovery: (CommitLogRecoveryResult & { abnormal: boolean }) | undefined;
+  lastRecovery: StoreRecoveryResult | undefined;
 
   constructor(
     readonly config: MessageStoreConfig,
@@ -63,9 +82,12 @@ export class DefaultMessageStore {
     this.log = options.logger ?? createLogger('store');
     this.commitLog = new CommitLog(config, this.log.namespace('commitlog'));
     this.consumeQueueTable = new ConsumeQueueTable(config, this.log.namespace('consumequeue'));
+    // The index and the checkpoint open in start(); dispatching reaches them through these.
+    const indexDispatcher: CommitLogDispatcher = { dispatch: (r) => this.index?.dispatch(r) };
+    const checkpointDispatcher: CommitLogDispatcher = { dispatch: (r) => this.checkpointRecorder?.dispatch(r) };
     this.reputMessageService = new ReputMessageService(
       this.commitLog,
-      [this.consumeQueueTable, ...(options.dispatchers ?? [])],
+      [this.consumeQueueTable, indexDispatcher, checkpointDispatcher, ...(options.dispatchers ?? [])],
       effectiveWriteBufferSize(config),
       this.log.namespace('reput'),
       {
@@ -77,6 +99,36 @@ export class DefaultMessageStore {
     this.commitLog.onAppended = () => this.reputMessageService.wakeup();
     this.flushConsumeQueueService = new FlushConsumeQueueService(this.consumeQueueTable, config, this.log.namespace('cq-flush'));
     this.lock = new StoreLock(lockFilePath(config));
+    this.cleanCommitLogService = new CleanCommitLogService(this.commitLog.mappedFileQueue, config, {
+      now: options.now ?? Date.now,
+      diskUsedRatio: options.diskUsedRatio ?? diskPartitionSpaceUsedRatio,
+      physicPath: commitLogDir(config),
+      logicsPath: consumeQueueRootDir(config),
+      log: this.log.namespace('clean-commitlog'),
+    });
+    this.cleanConsumeQueueService = new CleanConsumeQueueService(
+      this.commitLog,
+      this.consumeQueueTable,
+      () => this.index,
+      config,
+      this.log.namespace('clean-consumequeue'),
+    );
+    this.cleanResourceService = new CleanResourceService(
+      this.cleanCommitLogService,
+      this.cleanConsumeQueueService,
+      config.cleanResourceInterval,
+      this.log.namespace('clean'),
+    );
+  }
+
+  /** The IndexService (undefined before start). */
+  get indexService(): IndexService | undefined {
+    return this.index;
+  }
+
+  /** The StoreCheckpoint (undefined before start). */
+  get storeCheckpoint(): StoreCheckpoint | undefined {
+    return this.checkpointRecorder?.checkpoint;
   }
 
   /**
@@ -88,29 +140,27 @@ export class DefaultMessageStore {
     await this.lock.acquire();
     try {
       const abnormal = await AbortFile.exists(abortFilePath(this.config));
-      await this.commitLog.load();
-      await this.consumeQueueTable.loadAndRecover();
-      const recovery = await recoverCommitLog(this.commitLog.mappedFileQueue, {
-        checkCRC: this.config.checkCRCOnRecover,
-        maxRecordSize: effectiveWriteBufferSize(this.config),
-        log: this.log,
-        scanFromOffset: abnormal ? this.options.recoverFromOffset?.() : undefined,
-      });
-      this.lastRecovery = { ...recovery, abnormal };
-      if (this.consumeQueueTable.maxPhysicOffset() >= recovery.processOffset) {
-        await this.consumeQueueTable.truncateDirtyLogicFiles(recovery.processOffset);
-      }
-      // Resume where the ConsumeQueues end; after a crash, no later than the scanned files, since
-      // queues flush independently and any of them may have lost its tail.
-      let reputFrom = Math.max(this.consumeQueueTable.maxPhysicOffset(), this.commitLog.getMinOffset(), 0);
-      if (abnormal) reputFrom = Math.min(reputFrom, recovery.scanFromOffset);
-      this.reputMessageService.reputFromOffset = reputFrom;
-      await this.reputMessageService.doReput();
-      this.recoverTopicQueueTable();
+      const r = await loadAndRecoverStore(
+        {
+          config: this.config,
+          commitLog: this.commitLog,
+          consumeQueueTable: this.consumeQueueTable,
+          reputMessageService: this.reputMessageService,
+          log: this.log,
+          recoverFromOffset: this.options.recoverFromOffset,
+        },
+        abnormal,
+      );
+      this.index = r.indexService;
+      this.checkpointRecorder = new CheckpointRecorder(r.checkpoint, () => this.commitLog.mappedFileQueue.flushedWhere);
+      this.flushConsumeQueueService.checkpoint = this.checkpointRecorder;
+      this.lastRecovery = r.result;
       await AbortFile.create(abortFilePath(this.config));
       this.commitLog.start();
       this.reputMessageService.start();
       this.flushConsumeQueueService.start();
+      this.index.start();
+      this.cleanResourceService.start();
       this.running = true;
     } catch (e: unknown) {
       await this.commitLog.mappedFileQueue.close();
@@ -130,9 +180,17 @@ export class DefaultMessageStore {
     await this.reputMessageService.waitCaughtUp();
     await this.reputMessageService.shutdown();
     const caughtUp = this.reputMessageService.behind() <= 0;
+    await this.cleanResourceService.shutdown();
     await this.flushConsumeQueueService.shutdown();
     await this.consumeQueueTable.close();
+    await this.index?.shutdown();
     await this.commitLog.shutdown().catch((e: unknown) => this.log.error('CommitLog shutdown failed', { error: e }));
+    // As Java's last storeCheckpoint.flush(): the physic timestamp now covers the final CommitLog flush.
+    const recorder = this.checkpointRecorder;
+    if (recorder !== undefined) {
+      await recorder.flush(recorder.captureLogics());
+      await recorder.checkpoint.shutdown();
+    }
     // As Java: only a complete, caught-up stop removes the marker; otherwise the next start re-checks.
     if (caughtUp) await AbortFile.remove(abortFilePath(this.config));
     await this.lock.release();
@@ -235,6 +293,30 @@ export class DefaultMessageStore {
     return this.commitLog.getMinOffset();
   }
 
+  /**
+   * QUERY_MESSAGE (Java's queryMessage): records indexed under `topic#key` — a KEYS token or a
+   * UNIQ_KEY — stored within [begin, end], and how fresh the index is. Empty before start.
+   */
+  async queryMessage(topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryMessageResult> {
+    if (this.index === undefined) return { messageBufferList: [], bufferTotalSize: 0, indexLastUpdateTimestamp: 0, indexLastUpdatePhyoffset: 0 };
+    return queryMessage(this.index, this.commitLog, this.log, { topic, key, maxNum, begin, end });
+  }
+
+  /** TRIGGER_DELETE_FILES: the next clean rounds delete expired files whatever the hour. */
+  executeDeleteFilesManually(): void {
+    this.cleanCommitLogService.executeDeleteFilesManually();
+  }
+
+  /** Runs one expiry round now (CommitLog, then ConsumeQueues and index); resolves to the CommitLog files deleted. */
+  cleanFilesNow(): Promise<number> {
+    return this.cleanResourceService.cleanNow();
+  }
+
+  /** A thorough ConsumeQueue flush followed by the checkpoint write (what the flush service does periodically). */
+  async flushConsumeQueuesAndCheckpoint(): Promise<void> {
+    await this.flushConsumeQueueService.flushThorough();
+  }
+
   /** Bytes appended but not dispatched to ConsumeQueues yet. */
   dispatchBehindBytes(): number {
     return this.reputMessageService.behind();
@@ -249,16 +331,10 @@ export class DefaultMessageStore {
     return msg?.storeTimestamp;
   }
 
-  /** Java's recoverTopicQueueTable: next queue offsets from the (rebuilt) ConsumeQueues. */
-  private recoverTopicQueueTable(): void {
-    const t = this.commitLog.topicQueueTable;
-    t.clear();
-    for (const cq of this.consumeQueueTable.all()) t.set(`${cq.topic}-${cq.queueId}`, cq.getMaxOffsetInQueue());
-  }
-
   private checkStoreStatus(): PutMessageResult | undefined {
     if (!this.running) return refused('SERVICE_NOT_AVAILABLE', 'message store is not running');
     if (this.config.brokerRole === 'SLAVE') return refused('SERVICE_NOT_AVAILABLE', 'a slave does not accept puts');
+    if (this.cleanCommitLogService.diskFull) return refused('SERVICE_NOT_AVAILABLE', 'the disk is full: the message store is not writeable');
     if (this.commitLog.isOSPageCacheBusy()) return refused('OS_PAGECACHE_BUSY', 'the put path is busy');
     return undefined;
   }
