@@ -13,6 +13,7 @@ export {
   type NamesrvConfig,
 } from './namesrv-config.js';
 export { RouteInfoManager, type BrokerLiveInfo, type RegisterBrokerResult, type RegisterBrokerArgs } from './routeinfo/route-info-manager.js';
+export { NamesrvConfiguration, NamesrvConfigUpdateError, type NamesrvKey } from './namesrv-configuration.js';
 export { KVConfigManager, NAMESPACE_ORDER_TOPIC_CONFIG } from './kvconfig/kv-config-manager.js';
 export { DefaultRequestProcessor, APPLY_TOPIC_SUGGESTION } from './processor/default-request-processor.js';
 export { RocketMQError } from '../common/errors.js';

@@ -3,6 +3,7 @@ import type { RemotingChannel } from '../common/remoting/remoting-channel.js';
 import { RemotingServer } from '../common/remoting/remoting-server.js';
 import { KVConfigManager } from './kvconfig/kv-config-manager.js';
 import { SCAN_NOT_ACTIVE_BROKER_INITIAL_DELAY_MILLIS, createNamesrvConfig, type NamesrvConfig } from './namesrv-config.js';
+import { NamesrvConfiguration, type NamesrvKey } from './namesrv-configuration.js';
 import { DefaultRequestProcessor } from './processor/default-request-processor.js';
 import { RouteInfoManager } from './routeinfo/route-info-manager.js';
 
@@ -25,6 +26,8 @@ export class NamesrvController {
   readonly namesrvConfig: NamesrvConfig;
   readonly routeInfoManager: RouteInfoManager;
   readonly kvConfigManager: KVConfigManager;
+  /** GET/UPDATE_NAMESRV_CONFIG: the live config as properties text, persisted to configStorePath. */
+  readonly configuration: NamesrvConfiguration;
   readonly remotingServer: RemotingServer;
   private readonly log: Logger;
   private scanTimer: NodeJS.Timeout | undefined;
@@ -46,7 +49,8 @@ export class NamesrvController {
     this.remotingServer = new RemotingServer(
       options.shutdownTimeoutMillis === undefined ? serverOptions : { ...serverOptions, shutdownTimeoutMillis: options.shutdownTimeoutMillis },
     );
-    const processor = new DefaultRequestProcessor(c, this.routeInfoManager, this.kvConfigManager, this.log.namespace('DefaultRequestProcessor'));
+    this.configuration = new NamesrvConfiguration(c, this.log.namespace('Configuration'), (changed) => this.applyLive(changed));
+    const processor = new DefaultRequestProcessor(this.configuration, this.routeInfoManager, this.kvConfigManager, this.log.namespace('DefaultRequestProcessor'));
     for (const code of processor.codes) this.remotingServer.registerProcessor(code, processor);
     // BrokerHousekeepingService: a broker's connection closing, failing or idling out removes it now.
     const destroy = (channel: RemotingChannel): void => this.routeInfoManager.onChannelDestroy(channel.remoteAddress, channel);
@@ -71,7 +75,13 @@ export class NamesrvController {
     this.state = 'started';
     await this.kvConfigManager.load();
     await this.remotingServer.start();
-    const interval = this.namesrvConfig.scanNotActiveBrokerInterval;
+    this.scheduleScan(Math.min(SCAN_NOT_ACTIVE_BROKER_INITIAL_DELAY_MILLIS, this.namesrvConfig.scanNotActiveBrokerInterval));
+    this.log.info('name server started', { address: this.address });
+  }
+
+  /** scanNotActiveBroker after `initialDelay`, then every scanNotActiveBrokerInterval (read at each reschedule). */
+  private scheduleScan(initialDelay: number): void {
+    clearTimeout(this.scanTimer);
     const scan = (): void => {
       try {
         this.routeInfoManager.scanNotActiveBroker();
@@ -82,9 +92,18 @@ export class NamesrvController {
     };
     this.scanTimer = setTimeout(() => {
       scan();
-      this.scanTimer = setInterval(scan, interval);
-    }, Math.min(SCAN_NOT_ACTIVE_BROKER_INITIAL_DELAY_MILLIS, interval));
-    this.log.info('name server started', { address: this.address });
+      this.scanTimer = setInterval(scan, this.namesrvConfig.scanNotActiveBrokerInterval);
+    }, initialDelay);
+  }
+
+  /**
+   * UPDATE_NAMESRV_CONFIG changed `changed`. Keys read per request (orderMessageEnable …) need
+   * nothing; the expiry time and the scan interval are pushed to their owners here. Listener keys
+   * (listenPort, bindAddress, backlog, idle time) take effect at the next start, as in Java.
+   */
+  private applyLive(changed: readonly NamesrvKey[]): void {
+    if (changed.includes('brokerChannelExpiredTime')) this.routeInfoManager.brokerChannelExpiredTime = this.namesrvConfig.brokerChannelExpiredTime;
+    if (changed.includes('scanNotActiveBrokerInterval') && this.state === 'started') this.scheduleScan(this.namesrvConfig.scanNotActiveBrokerInterval);
   }
 
   async shutdown(): Promise<void> {
@@ -98,6 +117,7 @@ export class NamesrvController {
     this.scanTimer = undefined;
     await this.remotingServer.shutdown();
     await this.kvConfigManager.flush();
+    await this.configuration.flush();
     this.log.info('name server shut down', { address: this.address });
   }
 }

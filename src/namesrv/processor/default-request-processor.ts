@@ -35,9 +35,10 @@ import { ResponseCode } from '../../common/protocol/response-code.js';
 import type { RemotingChannel, RequestProcessor } from '../../common/remoting/remoting-channel.js';
 import { RemotingCommand } from '../../common/remoting/remoting-command.js';
 import { requestCodeNotSupportedRemark } from '../../common/remoting/request-dispatcher.js';
-import { formatJavaProperties } from '../../common/util/java-properties.js';
+import { parseJavaProperties } from '../../common/util/java-properties.js';
 import { NAMESPACE_ORDER_TOPIC_CONFIG, type KVConfigManager } from '../kvconfig/kv-config-manager.js';
 import type { NamesrvConfig } from '../namesrv-config.js';
+import { NamesrvConfigUpdateError, type NamesrvConfiguration } from '../namesrv-configuration.js';
 import type { RouteInfoManager } from '../routeinfo/route-info-manager.js';
 
 /** FAQUrl.APPLY_TOPIC_URL through FAQUrl.suggestTodo, appended to TOPIC_NOT_EXIST remarks. */
@@ -58,12 +59,15 @@ type Handler = (channel: RemotingChannel, request: RemotingCommand) => Promise<R
 export class DefaultRequestProcessor implements RequestProcessor {
   private readonly handlers: ReadonlyMap<number, Handler>;
 
+  private readonly config: NamesrvConfig;
+
   constructor(
-    private readonly config: NamesrvConfig,
+    private readonly configuration: NamesrvConfiguration,
     private readonly routeInfoManager: RouteInfoManager,
     private readonly kvConfigManager: KVConfigManager,
     private readonly log: Logger,
   ) {
+    this.config = configuration.config;
     const topicList = (list: () => TopicList): Handler => (_c, req) => this.success(req, encodeTopicList(list()));
     const rim = routeInfoManager;
     this.handlers = new Map<number, Handler>([
@@ -88,7 +92,8 @@ export class DefaultRequestProcessor implements RequestProcessor {
         RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST,
         topicList(() => rim.topicsWhere((qd) => (qd.topicSysFlag & FLAG_UNIT) === 0 && (qd.topicSysFlag & FLAG_UNIT_SUB) !== 0)),
       ],
-      [RequestCode.GET_NAMESRV_CONFIG, (_c, req) => this.success(req, Buffer.from(formatJavaProperties(Object.entries(this.config))))],
+      [RequestCode.UPDATE_NAMESRV_CONFIG, (c, req) => this.updateConfig(c, req)],
+      [RequestCode.GET_NAMESRV_CONFIG, (_c, req) => this.success(req, Buffer.from(this.configuration.formatAll(), 'utf8'))],
     ]);
   }
 
@@ -230,6 +235,35 @@ export class DefaultRequestProcessor implements RequestProcessor {
   private deleteTopicInNamesrv(request: RemotingCommand): RemotingCommand {
     const h = readHeader(request, DeleteTopicFromNamesrvRequestHeader);
     this.routeInfoManager.deleteTopic(h.topic, h.clusterName);
+    return this.success(request);
+  }
+
+  /**
+   * UPDATE_NAMESRV_CONFIG: body = java.util.Properties text. No body changes nothing and succeeds,
+   * like Java. The body is read as UTF-8 (Java's string2Properties goes through
+   * Properties.load(InputStream), i.e. ISO-8859-1, which mangles non-ASCII values; senders mean UTF-8).
+   */
+  private async updateConfig(channel: RemotingChannel, request: RemotingCommand): Promise<RemotingCommand> {
+    this.log.info('updateConfig called', { remoteAddr: channel.remoteAddress });
+    const body = request.body;
+    // An empty body is what a frame without one decodes to (Java: body == null).
+    if (body === undefined || body.length === 0) return this.success(request);
+    let properties: Map<string, string>;
+    try {
+      properties = parseJavaProperties(body.toString('utf8'));
+    } catch (e: unknown) {
+      this.log.error('updateConfig string2Properties error', { error: e });
+      return RemotingCommand.createResponse(request, ResponseCode.SYSTEM_ERROR, `string2Properties error: ${(e as Error).message}`);
+    }
+    try {
+      await this.configuration.update(properties);
+    } catch (e: unknown) {
+      if (!(e instanceof NamesrvConfigUpdateError)) throw e;
+      this.log.warn('updateConfig refused', { remoteAddr: channel.remoteAddress, reason: e.message });
+      // Java's exact remark for the black list, so tools matching on it keep working.
+      if (e.kind === 'blacklisted') return RemotingCommand.createResponse(request, ResponseCode.NO_PERMISSION, 'Can not update config in black list.');
+      return RemotingCommand.createResponse(request, ResponseCode.SYSTEM_ERROR, e.message);
+    }
     return this.success(request);
   }
 

@@ -54,7 +54,8 @@ export class RouteInfoManager {
 
   constructor(
     private readonly log: Logger,
-    private readonly brokerChannelExpiredTime: number,
+    /** Writable: UPDATE_NAMESRV_CONFIG may change it on a running name server. */
+    public brokerChannelExpiredTime: number,
   ) {}
 
   registerBroker(a: RegisterBrokerArgs, now = Date.now()): RegisterBrokerResult {
