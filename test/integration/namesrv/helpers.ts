@@ -45,8 +45,13 @@ export class NamesrvFixture {
     return join(this.dir, 'kvConfig.json');
   }
 
+  get configStorePath(): string {
+    return join(this.dir, 'namesrv.properties');
+  }
+
   async namesrv(options: StartNamesrvOptions = {}): Promise<NamesrvController> {
-    const c = await startNamesrv({ kvConfigPath: this.kvConfigPath, shutdownTimeoutMillis: 500, ...options });
+    // configStorePath too: an UPDATE_NAMESRV_CONFIG in a test must never write under $HOME.
+    const c = await startNamesrv({ kvConfigPath: this.kvConfigPath, configStorePath: this.configStorePath, shutdownTimeoutMillis: 500, ...options });
     this.controllers.push(c);
     return c;
   }
