@@ -93,6 +93,11 @@ export class FakeBroker {
     return `127.0.0.1:${this.server.port}`;
   }
 
+  /** The client connections, to send broker-initiated requests (NOTIFY_CONSUMER_IDS_CHANGED …). */
+  get channels(): RemotingChannel[] {
+    return [...this.server.channels.values()];
+  }
+
   get brokerName(): string {
     return this.options.brokerName;
   }
