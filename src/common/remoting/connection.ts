@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { RemotingCommandException, RemotingSendRequestException, type RemotingException } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { socketAddress } from './address.js';
-import { decodeFrame, encodeFrameParts } from './frame-codec.js';
+import { decodeFrame } from './frame-codec.js';
 import { FrameDecoder } from './frame-decoder.js';
 import type { RemotingChannel } from './remoting-channel.js';
 import { createOpaque, RPC_ONEWAY, RPC_TYPE_RESPONSE, type RemotingCommand } from './remoting-command.js';
@@ -149,8 +149,7 @@ export class RemotingConnection implements RemotingChannel {
   // ------------------------------------------------------------------------------------------
 
   private write(cmd: RemotingCommand, cb?: (err?: Error | null) => void): void {
-    const [head, body] = encodeFrameParts(cmd);
-    this.writer.add(head, body, cb);
+    this.writer.add(cmd, cb);
     if (
       this.options.pauseReadingOnBackpressure &&
       !this.readingPaused &&

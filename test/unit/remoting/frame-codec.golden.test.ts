@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { HeaderCodec } from '../../../src/common/protocol/header.js';
 import * as H from '../../../src/common/protocol/headers/index.js';
 import { RequestCode } from '../../../src/common/protocol/request-code.js';
-import { decodeWholeFrame, encodeFrame, encodeFrameParts } from '../../../src/common/remoting/frame-codec.js';
+import { decodeWholeFrame, encodeFrame, encodeFrameParts, writeFrame, type FrameSink } from '../../../src/common/remoting/frame-codec.js';
 import { RemotingCommand, SerializeType, type ExtFields } from '../../../src/common/remoting/remoting-command.js';
 
 /*
@@ -180,6 +180,16 @@ describe('golden frames of a real RocketMQ 4.9.8', () => {
         const [head, body] = encodeFrameParts(rebuild(cmd, headerCodec));
         expect(hex(body === undefined ? head : Buffer.concat([head, body]))).to.equal(hex(bytes));
       });
+
+      it('writes the same bytes straight into a sink (the connection write path), body inline or not', () => {
+        const rebuilt = rebuild(cmd, headerCodec);
+        const inline = new TestSink();
+        writeFrame(rebuilt, inline, true);
+        expect(hex(inline.written())).to.equal(hex(bytes));
+        const headOnly = new TestSink();
+        writeFrame(rebuilt, headOnly, false);
+        expect(hex(Buffer.concat([headOnly.written(), rebuilt.body ?? Buffer.alloc(0)]))).to.equal(hex(bytes));
+      });
     });
   }
 
@@ -193,6 +203,24 @@ describe('golden frames of a real RocketMQ 4.9.8', () => {
     expect(hex(encodeFrame(response))).to.equal(hex(real));
   });
 });
+
+/** A sink that reserves exactly what is asked, in a buffer pre-filled with junk (stale slab bytes). */
+class TestSink implements FrameSink {
+  buffer = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
+  reserve(bytes: number): number {
+    this.buffer = Buffer.alloc(bytes + 16, 0xee);
+    this.start = 16;
+    return 16;
+  }
+  commit(end: number): void {
+    this.end = end;
+  }
+  written(): Buffer {
+    return this.buffer.subarray(this.start, this.end);
+  }
+}
 
 function pick(ext: ExtFields | undefined, keys: readonly string[]): ExtFields {
   const out: ExtFields = {};
