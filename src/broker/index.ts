@@ -1,5 +1,15 @@
 /**
- * `rocketmq-ts/broker`: the reference broker (BrokerController, LocalCluster). The store and broker
- * services land here as their issues are built; today this entry exports the shared error types only.
+ * `rocketmq-ts/broker`: the reference broker — BrokerController, LocalCluster (an in-process name
+ * server + broker for tests and CI), and its configuration.
  */
 export { RocketMQError } from '../common/errors.js';
+export { BrokerController, type BrokerControllerOptions } from './broker-controller.js';
+export { LocalCluster, type LocalClusterOptions, RMQ_LOCAL_BROKER_PORT_ENV, RMQ_LOCAL_NAMESRV_PORT_ENV } from './local-cluster.js';
+export {
+  BROKER_CONFIG_SCHEMA,
+  createBrokerConfig,
+  loadBrokerConfigs,
+  type BrokerConfig,
+  type BrokerConfigs,
+} from './broker-config.js';
+export { createMessageStoreConfig, type MessageStoreConfig } from './store/store-config.js';

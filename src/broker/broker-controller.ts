@@ -1,0 +1,313 @@
+import { join } from 'node:path';
+
+import { createLogger, type Logger } from '../common/logging/logger.js';
+import type { SocketAddress } from '../common/message/index.js';
+import { createDataVersion, dataVersionToJson, nextDataVersion } from '../common/protocol/body/data-version.js';
+import { isReadable, isWriteable } from '../common/protocol/body/perm-name.js';
+import type { TopicConfigSerializeWrapper } from '../common/protocol/body/topic-config-serialize-wrapper.js';
+import { toFastJson } from '../common/protocol/json/fastjson-writer.js';
+import { formatAddress } from '../common/remoting/address.js';
+import type { RemotingChannel, RequestProcessor } from '../common/remoting/remoting-channel.js';
+import { RemotingServer } from '../common/remoting/remoting-server.js';
+import { createBrokerConfig, registerNameServerPeriod, type BrokerConfig } from './broker-config.js';
+import { NotifyingConsumerIdsChangeListener } from './client/consumer-ids-change-listener.js';
+import { ConsumerManager } from './client/consumer-manager.js';
+import { ProducerManager } from './client/producer-manager.js';
+import { RebalanceLockManager } from './client/rebalance-lock-manager.js';
+import { LONG_POLLING_CHECK_INTERVAL_MILLIS, PullRequestHoldService } from './long-polling/pull-request-hold-service.js';
+import { NamesrvRegistrar } from './namesrv-registrar.js';
+import { ConsumerOffsetManager } from './offset/consumer-offset-manager.js';
+import { AdminBrokerProcessor } from './processor/admin-broker-processor.js';
+import { ClientManageProcessor } from './processor/client-manage-processor.js';
+import { ConsumerManageProcessor } from './processor/consumer-manage-processor.js';
+import { PullMessageProcessor } from './processor/pull-message-processor.js';
+import { QueueOffsetProcessor } from './processor/queue-offset-processor.js';
+import { RebalanceLockProcessor } from './processor/rebalance-lock-processor.js';
+import { SendMessageProcessor } from './processor/send-message-processor.js';
+import { ViewMessageProcessor } from './processor/view-message-processor.js';
+import { DefaultMessageStore } from './store/message-store.js';
+import { createMessageStoreConfig, type MessageStoreConfig } from './store/store-config.js';
+import { SubscriptionGroupManager } from './subscription/subscription-group-manager.js';
+import { TopicConfigManager } from './topic/topic-config-manager.js';
+
+/** ClientHousekeepingService scans for silent clients every 10 s. */
+const CLIENT_HOUSEKEEPING_INTERVAL_MILLIS = 10_000;
+/** Java's first registration runs 10 s after start (the start itself registers at once too). */
+const REGISTER_INITIAL_DELAY_MILLIS = 10_000;
+const WILDCARD_ADDRESSES = new Set(['0.0.0.0', '::', '']);
+
+export interface BrokerControllerOptions {
+  logger?: Logger;
+  /** Bound on the graceful part of the remoting server's shutdown. */
+  shutdownTimeoutMillis?: number;
+}
+
+/**
+ * The broker (broker/BrokerController.java): wires the store, the managers, the processors (each
+ * given only the narrow interfaces it uses) and the remoting server, registers with the name servers
+ * and runs the periodic tasks (registration, consumer offset persistence, client housekeeping).
+ */
+export class BrokerController {
+  readonly brokerConfig: BrokerConfig;
+  readonly messageStoreConfig: MessageStoreConfig;
+  readonly messageStore: DefaultMessageStore;
+  readonly topicConfigManager: TopicConfigManager;
+  readonly subscriptionGroupManager: SubscriptionGroupManager;
+  readonly consumerOffsetManager: ConsumerOffsetManager;
+  readonly producerManager: ProducerManager;
+  readonly consumerManager: ConsumerManager;
+  readonly rebalanceLockManager = new RebalanceLockManager();
+  readonly pullRequestHoldService: PullRequestHoldService;
+  readonly pullMessageProcessor: PullMessageProcessor;
+  readonly remotingServer: RemotingServer;
+  private readonly registrar: NamesrvRegistrar;
+  private readonly log: Logger;
+  /** Configuration's DataVersion (GET_BROKER_CONFIG `version`). */
+  private readonly configDataVersion = createDataVersion();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private state: 'new' | 'started' | 'stopped' = 'new';
+
+  constructor(brokerConfig: Partial<BrokerConfig> | BrokerConfig = {}, messageStoreConfig: Partial<MessageStoreConfig> | MessageStoreConfig = {}, options: BrokerControllerOptions = {}) {
+    this.brokerConfig = createBrokerConfig(brokerConfig);
+    this.messageStoreConfig = createMessageStoreConfig(messageStoreConfig);
+    const bc = this.brokerConfig;
+    const root = this.log = (options.logger ?? createLogger('rocketmq')).namespace('BrokerController');
+    const configDir = join(this.messageStoreConfig.storePathRootDir, 'config');
+
+    this.topicConfigManager = new TopicConfigManager(bc, join(configDir, 'topics.json'), root.namespace('TopicConfigManager'), () => {
+      // Java: registerBrokerAll(false, true, true) right after an auto-creation — oneway, forced.
+      this.registerBrokerAll(true).catch((e: unknown) => this.log.warn('register after topic creation failed', { error: e }));
+    });
+    this.subscriptionGroupManager = new SubscriptionGroupManager(() => bc.autoCreateSubscriptionGroup, join(configDir, 'subscriptionGroup.json'), root.namespace('SubscriptionGroupManager'));
+    this.consumerOffsetManager = new ConsumerOffsetManager(join(configDir, 'consumerOffset.json'), root.namespace('ConsumerOffsetManager'));
+    this.producerManager = new ProducerManager(root.namespace('ProducerManager'));
+    this.consumerManager = new ConsumerManager(
+      new NotifyingConsumerIdsChangeListener(() => bc.notifyConsumerIdsChangedEnable, root.namespace('Broker2Client')),
+      root.namespace('ConsumerManager'),
+    );
+    this.pullRequestHoldService = new PullRequestHoldService({
+      checkIntervalMillis: bc.longPollingEnable ? LONG_POLLING_CHECK_INTERVAL_MILLIS : bc.shortPollingTimeMills,
+      maxHeld: bc.maxPullRequestsHeld,
+      maxOffsetInQueue: (topic, queueId) => this.messageStore.getMaxOffsetInQueue(topic, queueId),
+      wakeup: (channel, request) => this.pullMessageProcessor.executeRequestWhenWakeup(channel, request),
+      log: root.namespace('PullRequestHoldService'),
+    });
+    this.messageStore = new DefaultMessageStore(this.messageStoreConfig, {
+      // NotifyMessageArrivingListener: only with long polling, as Java's reput checks.
+      messageArrivingListener: {
+        arriving: (topic, queueId, logicOffset, tagsCode) => {
+          if (bc.longPollingEnable) this.pullRequestHoldService.arriving(topic, queueId, logicOffset, tagsCode);
+        },
+      },
+      logger: root.namespace('store'),
+    });
+    this.remotingServer = new RemotingServer({
+      host: bc.bindAddress,
+      listenPort: bc.listenPort,
+      serverChannelMaxIdleTimeSeconds: bc.serverChannelMaxIdleTimeSeconds,
+      serverSocketBacklog: bc.serverSocketBacklog,
+      writeBufferHighWaterMark: bc.writeBufferHighWaterMark,
+      writeBufferLowWaterMark: bc.writeBufferLowWaterMark,
+      ...(options.shutdownTimeoutMillis === undefined ? {} : { shutdownTimeoutMillis: options.shutdownTimeoutMillis }),
+      logger: options.logger ?? createLogger('rocketmq'),
+    });
+    this.registrar = new NamesrvRegistrar({
+      namesrvAddr: () => bc.namesrvAddr,
+      identity: () => ({
+        clusterName: bc.brokerClusterName,
+        brokerName: bc.brokerName,
+        brokerId: bc.brokerId,
+        brokerAddr: this.brokerAddr,
+        haServerAddr: formatAddress(bc.brokerIP2, this.messageStoreConfig.haListenPort),
+      }),
+      registerBrokerTimeoutMills: () => bc.registerBrokerTimeoutMills,
+      compressedRegister: () => bc.compressedRegister,
+      log: root.namespace('BrokerOuterAPI'),
+    });
+
+    const store = this.messageStore;
+    const maxMessageSize = (): number => this.messageStoreConfig.maxMessageSize;
+    const brokerRole = (): MessageStoreConfig['brokerRole'] => this.messageStoreConfig.brokerRole;
+    this.pullMessageProcessor = new PullMessageProcessor({
+      brokerConfig: bc,
+      brokerRole,
+      store,
+      topicConfigManager: this.topicConfigManager,
+      subscriptionGroupManager: this.subscriptionGroupManager,
+      consumerManager: this.consumerManager,
+      consumerOffsetManager: this.consumerOffsetManager,
+      pullRequestHoldService: this.pullRequestHoldService,
+      log: root.namespace('PullMessageProcessor'),
+    });
+    const processors: [readonly number[], RequestProcessor][] = [
+      [
+        SendMessageProcessor.CODES,
+        new SendMessageProcessor({
+          brokerConfig: bc,
+          maxMessageSize,
+          store,
+          topicConfigManager: this.topicConfigManager,
+          subscriptionGroupManager: this.subscriptionGroupManager,
+          storeHost: () => this.storeHost,
+          log: root.namespace('SendMessageProcessor'),
+        }),
+      ],
+      [PullMessageProcessor.CODES, this.pullMessageProcessor],
+      [
+        ClientManageProcessor.CODES,
+        new ClientManageProcessor({
+          consumerManager: this.consumerManager,
+          producerManager: this.producerManager,
+          subscriptionGroupManager: this.subscriptionGroupManager,
+          topicConfigManager: this.topicConfigManager,
+          enablePropertyFilter: () => bc.enablePropertyFilter,
+          log: root.namespace('ClientManageProcessor'),
+        }),
+      ],
+      [
+        ConsumerManageProcessor.CODES,
+        new ConsumerManageProcessor({
+          consumerManager: this.consumerManager,
+          consumerOffsetManager: this.consumerOffsetManager,
+          minOffsetInQueue: (topic, queueId) => store.getMinOffsetInQueue(topic, queueId),
+          log: root.namespace('ConsumerManageProcessor'),
+        }),
+      ],
+      [QueueOffsetProcessor.CODES, new QueueOffsetProcessor(store)],
+      [RebalanceLockProcessor.CODES, new RebalanceLockProcessor(this.rebalanceLockManager)],
+      [ViewMessageProcessor.CODES, new ViewMessageProcessor(store, maxMessageSize)],
+      [
+        AdminBrokerProcessor.CODES,
+        new AdminBrokerProcessor({
+          topicConfigManager: this.topicConfigManager,
+          brokerRole,
+          onTopicUpdated: () => {
+            // registerIncrementBrokerData: Java sends just the changed topic; the whole table is equivalent.
+            this.registerBrokerAll(false).catch((e: unknown) => this.log.warn('register after topic update failed', { error: e }));
+          },
+          allConfigsFormatString: () => this.allConfigsFormatString(),
+          configDataVersionJson: () => toFastJson(dataVersionToJson(this.configDataVersion)),
+        }),
+      ],
+    ];
+    for (const [codes, processor] of processors) for (const code of codes) this.remotingServer.registerProcessor(code, processor);
+
+    // ClientHousekeepingService: a closed, failed or idle connection leaves every group at once.
+    const channelGone = (channel: RemotingChannel): void => {
+      this.producerManager.doChannelCloseEvent(channel);
+      this.consumerManager.doChannelCloseEvent(channel);
+    };
+    this.remotingServer.on('close', channelGone);
+    this.remotingServer.on('exception', channelGone);
+    this.remotingServer.on('idle', channelGone);
+  }
+
+  /** The bound remoting port (the ephemeral one when listenPort was 0). */
+  get port(): number {
+    return this.remotingServer.port;
+  }
+
+  /** brokerIP1:port, as clients and name servers see the broker. */
+  get brokerAddr(): string {
+    return formatAddress(this.advertisedHost(), this.port || this.brokerConfig.listenPort);
+  }
+
+  /** STOREHOST of every record (Java's getStoreHost: brokerIP1:listenPort). */
+  get storeHost(): SocketAddress {
+    return { host: this.advertisedHost(), port: this.port || this.brokerConfig.listenPort };
+  }
+
+  /** Loads the config files, starts the store and the server, registers, schedules the periodic tasks. */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`BrokerController cannot start from state ${this.state}`);
+    this.state = 'started';
+    await this.topicConfigManager.load();
+    await this.subscriptionGroupManager.load();
+    await this.consumerOffsetManager.load();
+    await this.messageStore.start();
+    try {
+      await this.remotingServer.start();
+    } catch (e: unknown) {
+      await this.messageStore.shutdown();
+      throw e;
+    }
+    if (this.messageStoreConfig.haListenPort === 0 || this.brokerConfig.listenPort === 0) this.messageStoreConfig.haListenPort = this.port + 1;
+    this.pullRequestHoldService.start();
+    await this.registerBrokerAll(false);
+    const bc = this.brokerConfig;
+    this.every(REGISTER_INITIAL_DELAY_MILLIS, registerNameServerPeriod(bc), () => this.registerBrokerAll(false));
+    this.every(bc.flushConsumerOffsetInterval, bc.flushConsumerOffsetInterval, () => this.consumerOffsetManager.persist());
+    this.every(CLIENT_HOUSEKEEPING_INTERVAL_MILLIS, CLIENT_HOUSEKEEPING_INTERVAL_MILLIS, () => {
+      this.producerManager.scanNotActiveChannel();
+      this.consumerManager.scanNotActiveChannel();
+    });
+    this.log.info('broker started', { brokerName: bc.brokerName, brokerAddr: this.brokerAddr, namesrvAddr: bc.namesrvAddr });
+  }
+
+  /** Unregisters, closes connections, stops the store and writes the config files one last time. */
+  async shutdown(): Promise<void> {
+    if (this.state !== 'started') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopped';
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.pullRequestHoldService.shutdown();
+    await this.registrar.unregisterBrokerAll();
+    await this.remotingServer.shutdown();
+    await this.messageStore.shutdown();
+    await Promise.all([this.consumerOffsetManager.persist(), this.topicConfigManager.persist(), this.subscriptionGroupManager.persist()]);
+    await this.registrar.shutdown();
+    this.log.info('broker shut down', { brokerAddr: this.brokerAddr });
+  }
+
+  /**
+   * registerBrokerAll: the whole topic table to every name server. A broker that is not both readable
+   * and writable advertises its own permission on every topic, as Java does.
+   */
+  async registerBrokerAll(oneway: boolean): Promise<void> {
+    if (this.state !== 'started') return;
+    const wrapper: TopicConfigSerializeWrapper = this.topicConfigManager.buildTopicConfigSerializeWrapper();
+    const perm = this.brokerConfig.brokerPermission;
+    if (!isWriteable(perm) || !isReadable(perm)) {
+      for (const tc of wrapper.topicConfigTable.values()) tc.perm = perm;
+    }
+    await this.registrar.registerBrokerAll(wrapper, oneway);
+  }
+
+  /** Marks the broker configuration changed (UPDATE_BROKER_CONFIG, later). */
+  bumpConfigVersion(): void {
+    nextDataVersion(this.configDataVersion);
+  }
+
+  /** Every key of BrokerConfig, NettyServerConfig and MessageStoreConfig as `key=value` lines. */
+  allConfigsFormatString(): string {
+    let out = '';
+    for (const [k, v] of Object.entries(this.brokerConfig)) out += `${k}=${String(v)}\n`;
+    for (const [k, v] of Object.entries(this.messageStoreConfig)) out += `${k}=${String(v)}\n`;
+    return out;
+  }
+
+  private advertisedHost(): string {
+    const ip = this.brokerConfig.brokerIP1;
+    return WILDCARD_ADDRESSES.has(ip) ? '127.0.0.1' : ip;
+  }
+
+  /** A periodic task owned by the controller; a failing run is logged and the next one still runs. */
+  private every(initialDelayMillis: number, periodMillis: number, task: () => Promise<void> | void): void {
+    const schedule = (delay: number): void => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        void Promise.resolve()
+          .then(task)
+          .catch((e: unknown) => this.log.error('scheduled task failed', { error: e }))
+          .finally(() => {
+            if (this.state === 'started') schedule(periodMillis);
+          });
+      }, delay);
+      this.timers.add(t);
+    };
+    schedule(initialDelayMillis);
+  }
+}
