@@ -2,6 +2,8 @@
  * The command table of `rmq`. Each command is one entry; the server commands (`dev`, `namesrv`,
  * `broker`) and mqadmin's everyday set are added here as their issues land.
  */
+import { runBrokerCommand } from './broker-command.js';
+import { runDevCommand } from './dev-command.js';
 import { runNamesrvCommand } from './namesrv-command.js';
 
 export interface CliCommand {
@@ -11,19 +13,12 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-function notYetAvailable(name: string, issue: string): CliCommand['run'] {
-  return async () => {
-    process.stderr.write(`rmq ${name}: not available yet in this build (tracked in ${issue}).\n`);
-    return 1;
-  };
-}
-
 export const COMMANDS: readonly CliCommand[] = [
   {
     name: 'dev',
     summary: 'name server + one master broker in one process (local defaults)',
     usage: 'rmq dev [--namesrvPort=9876] [--listenPort=10911] [--storePathRootDir=DIR] [--key=value …]',
-    run: notYetAvailable('dev', 'the broker issue'),
+    run: runDevCommand,
   },
   {
     name: 'namesrv',
@@ -35,7 +30,7 @@ export const COMMANDS: readonly CliCommand[] = [
     name: 'broker',
     summary: 'a broker alone, registering with the given name servers',
     usage: 'rmq broker -n HOST:PORT[;HOST:PORT] [-c broker.conf] [--key=value …]',
-    run: notYetAvailable('broker', 'the broker issue'),
+    run: runBrokerCommand,
   },
 ];
 
