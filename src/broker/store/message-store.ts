@@ -140,7 +140,7 @@ export class DefaultMessageStore {
     await this.lock.acquire();
     try {
       const abnormal = await AbortFile.exists(abortFilePath(this.config));
-      const r = await loadAndRecoverStore(
+      this.lastRecovery = await loadAndRecoverStore(
         {
           config: this.config,
           commitLog: this.commitLog,
@@ -150,19 +150,23 @@ export class DefaultMessageStore {
           recoverFromOffset: this.options.recoverFromOffset,
         },
         abnormal,
+        (checkpoint, indexService) => {
+          this.index = indexService;
+          this.checkpointRecorder = new CheckpointRecorder(checkpoint, () => this.commitLog.mappedFileQueue.flushedWhere);
+          this.flushConsumeQueueService.checkpoint = this.checkpointRecorder;
+        },
       );
-      this.index = r.indexService;
-      this.checkpointRecorder = new CheckpointRecorder(r.checkpoint, () => this.commitLog.mappedFileQueue.flushedWhere);
-      this.flushConsumeQueueService.checkpoint = this.checkpointRecorder;
-      this.lastRecovery = r.result;
+      const index = this.index!;
       await AbortFile.create(abortFilePath(this.config));
       this.commitLog.start();
       this.reputMessageService.start();
       this.flushConsumeQueueService.start();
-      this.index.start();
+      index.start();
       this.cleanResourceService.start();
       this.running = true;
     } catch (e: unknown) {
+      this.index = undefined;
+      this.checkpointRecorder = undefined;
       await this.commitLog.mappedFileQueue.close();
       await this.consumeQueueTable.close();
       await this.lock.release();

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Logger } from '../../common/logging/logger.js';
@@ -8,7 +8,7 @@ import { findAbnormalRecoverStart, recoverCommitLog, type CommitLogRecoveryResul
 import type { ConsumeQueueTable } from './consume-queue-table.js';
 import { IndexService } from './index/index-service.js';
 import type { ReputMessageService } from './reput-message-service.js';
-import { effectiveWriteBufferSize, type MessageStoreConfig } from './store-config.js';
+import { commitLogDir, consumeQueueRootDir, effectiveWriteBufferSize, type MessageStoreConfig } from './store-config.js';
 
 /** What start-up recovery found (the store keeps it for logs and tests). */
 export interface StoreRecoveryResult extends CommitLogRecoveryResult {
@@ -43,8 +43,13 @@ export function checkpointPath(config: MessageStoreConfig): string {
 export async function loadAndRecoverStore(
   parts: StoreRecoveryParts,
   abnormal: boolean,
-): Promise<{ checkpoint: StoreCheckpoint; indexService: IndexService; result: StoreRecoveryResult }> {
+  attach: (checkpoint: StoreCheckpoint, indexService: IndexService) => void,
+): Promise<StoreRecoveryResult> {
   const { config, commitLog, consumeQueueTable, reputMessageService, log } = parts;
+  if (abnormal) {
+    await removeInterruptedFiles(commitLogDir(config), log);
+    for (const dir of await queueDirs(consumeQueueRootDir(config))) await removeInterruptedFiles(dir, log);
+  }
   await commitLog.load();
   await restoreLastModified(commitLog);
   await consumeQueueTable.loadAndRecover();
@@ -52,6 +57,8 @@ export async function loadAndRecoverStore(
   const indexService = new IndexService({ ...config, storeCheckpoint: checkpoint, logger: log.namespace('index') });
   try {
     if (!(await indexService.load(!abnormal))) throw new Error('index files cannot be loaded');
+    // The reput below feeds the index and the checkpoint recorder: they must be in place first.
+    attach(checkpoint, indexService);
     let scanFromOffset: number | undefined;
     if (abnormal) {
       const minTimestamp = config.messageIndexEnable && config.messageIndexSafe ? checkpoint.getMinTimestampIndex() : checkpoint.getMinTimestamp();
@@ -79,7 +86,7 @@ export async function loadAndRecoverStore(
     reputMessageService.reputFromOffset = reputFrom;
     await reputMessageService.doReput();
     await recoverTopicQueueTable(commitLog, consumeQueueTable);
-    return { checkpoint, indexService, result: { ...recovery, abnormal, reputFromOffset: reputFrom } };
+    return { ...recovery, abnormal, reputFromOffset: reputFrom };
   } catch (e: unknown) {
     await indexService.shutdown();
     await checkpoint.shutdown();
@@ -101,4 +108,34 @@ async function recoverTopicQueueTable(commitLog: CommitLog, consumeQueueTable: C
  */
 async function restoreLastModified(commitLog: CommitLog): Promise<void> {
   for (const f of commitLog.mappedFileQueue.mappedFiles) f.lastModifiedTimestamp = Math.floor((await stat(f.fileName)).mtimeMs);
+}
+
+/**
+ * A crash between creating a store file and sizing it leaves an empty last file (creation and sizing
+ * are two syscalls; Java's allocation has the same window). It holds no data: delete it, or loading
+ * would refuse the directory for a file of the wrong size.
+ */
+async function removeInterruptedFiles(dir: string, log: Logger): Promise<void> {
+  const files = (await readdirIfExists(dir)).filter((n) => /^\d{20}$/.test(n)).sort();
+  const last = files[files.length - 1];
+  if (last === undefined) return;
+  const path = join(dir, last);
+  if ((await stat(path)).size !== 0) return;
+  log.warn('removing an empty store file left by an interrupted creation', { file: path });
+  await unlink(path);
+}
+
+async function queueDirs(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const topic of await readdirIfExists(root)) for (const qid of await readdirIfExists(join(root, topic))) out.push(join(root, topic, qid));
+  return out;
+}
+
+async function readdirIfExists(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (e: unknown) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    throw e;
+  }
 }
