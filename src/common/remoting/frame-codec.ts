@@ -274,12 +274,17 @@ export function encodeRocketMQHeader(cmd: RemotingCommand): Buffer {
   return buf.subarray(0, writeRocketMQHeader(cmd, keys, buf, 0));
 }
 
+/**
+ * Throws unless `n` bytes follow `p`. A module function, not a closure in the decoder: a closure
+ * would be allocated (and, under esbuild's keepNames, renamed through defineProperty) per frame.
+ */
+function need(bytes: Buffer, p: number, n: number, what: string): void {
+  if (n < 0 || p + n > bytes.length) throw new RemotingCommandException(`ROCKETMQ header truncated reading ${what}`);
+}
+
 export function decodeRocketMQHeader(bytes: Buffer): RemotingCommand {
-  const need = (p: number, n: number, what: string): void => {
-    if (n < 0 || p + n > bytes.length) throw new RemotingCommandException(`ROCKETMQ header truncated reading ${what}`);
-  };
   let p = 0;
-  need(p, 17, 'fixed fields');
+  need(bytes, p, 17, 'fixed fields');
   const code = bytes.readInt16BE(0);
   const language = languageFromByte(bytes.readUInt8(2));
   const version = bytes.readInt16BE(3);
@@ -287,13 +292,13 @@ export function decodeRocketMQHeader(bytes: Buffer): RemotingCommand {
   const flag = bytes.readInt32BE(9);
   const remarkLen = bytes.readInt32BE(13);
   p = 17;
-  need(p, remarkLen, 'remark');
+  need(bytes, p, remarkLen, 'remark');
   const remark = remarkLen > 0 ? bytes.toString('utf8', p, p + remarkLen) : undefined;
   p += remarkLen;
-  need(p, 4, 'extFields length');
+  need(bytes, p, 4, 'extFields length');
   const extLen = bytes.readInt32BE(p);
   p += 4;
-  need(p, extLen, 'extFields');
+  need(bytes, p, extLen, 'extFields');
   let extFields: ExtFields | undefined;
   if (extLen > 0) {
     extFields = {};
