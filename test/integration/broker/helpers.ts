@@ -169,6 +169,35 @@ export function exchangeFrame(socket: Socket, request: Buffer): Promise<Buffer> 
   });
 }
 
+/**
+ * Like exchangeFrame, but skips frames the server sends as requests (NOTIFY_CONSUMER_IDS_CHANGED may
+ * come before the answer on a consumer's connection) and resolves with the first response frame.
+ */
+export function exchangeResponse(socket: Socket, request: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let acc = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      acc = Buffer.concat([acc, chunk]);
+      while (acc.length >= 4 && acc.length >= 4 + acc.readInt32BE(0)) {
+        const frame = acc.subarray(0, 4 + acc.readInt32BE(0));
+        acc = acc.subarray(frame.length);
+        const headerLength = frame.readInt32BE(4) & 0xffffff;
+        const header = frame.subarray(8, 8 + headerLength);
+        // JSON: "flag":N; ROCKETMQ: flag int32 at offset 9 of the header. Bit 0 = response.
+        const flag = frame[4] === 0 ? Number(/"flag":(\d+)/.exec(header.toString('latin1'))?.[1] ?? 0) : header.readInt32BE(9);
+        if ((flag & 1) === 1) {
+          socket.off('data', onData);
+          resolve(frame);
+          return;
+        }
+      }
+    };
+    socket.on('data', onData);
+    socket.once('close', () => reject(new Error('closed before a response arrived')));
+    socket.write(request);
+  });
+}
+
 /** Polls `predicate` until true or `timeoutMillis` passes. */
 export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMillis = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMillis;
