@@ -2,3 +2,4 @@
 import './remoting.js';
 import './store-append.js';
 import './namesrv.js';
+import './producer-send.js';

@@ -164,7 +164,7 @@ export class DefaultMQProducer {
   private sendAsync(msg: Message, callback: SendCallback, timeout: number): void {
     const impl = this.defaultMQProducerImpl;
     const p = (async () => impl.sendDefaultImpl(this.ns(msg), 'ASYNC', timeout))();
-    impl.track(p).then(
+    void impl.track(p).then(
       (r) => {
         if (r === undefined) return;
         safeCallback(() => callback.onSuccess(r));
