@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import { expect } from 'chai';
 
 import { Message } from '../../../src/common/message/message.js';
@@ -68,5 +72,16 @@ describe('client robustness: connections cut and restored', () => {
     const beats = broker.heartbeats.length;
     await waitFor(() => broker.heartbeats.length > beats, 2500);
     expect(unhandled).to.deep.equal([]);
+  });
+
+  it('runs the same outage in a child process with --unhandled-rejections=strict', async () => {
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'robustness-child.ts');
+    const child = spawn(process.execPath, ['--unhandled-rejections=strict', '--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(out).to.contain('RECOVERED');
+    expect(code, out).to.equal(0);
   });
 });
