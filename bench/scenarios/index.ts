@@ -3,3 +3,4 @@ import './remoting.js';
 import './store-append.js';
 import './namesrv.js';
 import './producer-send.js';
+import './broker-send.js';
