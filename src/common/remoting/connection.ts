@@ -3,8 +3,8 @@ import type { Socket } from 'node:net';
 import { RemotingCommandException, RemotingSendRequestException, type RemotingException } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { socketAddress } from './address.js';
-import { decodeFrame } from './frame-codec.js';
-import { FrameDecoder } from './frame-decoder.js';
+import { decodeFrameAt } from './frame-codec.js';
+import { FrameDecoder, type FrameHandler } from './frame-decoder.js';
 import type { RemotingChannel } from './remoting-channel.js';
 import { createOpaque, RPC_ONEWAY, RPC_TYPE_RESPONSE, type RemotingCommand } from './remoting-command.js';
 import type { RequestDispatcher } from './request-dispatcher.js';
@@ -45,7 +45,7 @@ let nextChannelId = 1;
  * Writes are batched per tick (WriteBatcher): every frame produced while handling a chunk of
  * reads, or by a caller pipelining requests, goes out in one socket write.
  */
-export class RemotingConnection implements RemotingChannel {
+export class RemotingConnection implements RemotingChannel, FrameHandler {
   readonly id = nextChannelId++;
   readonly remoteAddress: string;
   readonly localAddress: string;
@@ -169,32 +169,33 @@ export class RemotingConnection implements RemotingChannel {
   };
 
   private readonly onData = (chunk: Buffer): void => {
-    let frames: Buffer[];
     try {
-      frames = this.decoder.push(chunk);
+      this.decoder.scan(chunk, this);
     } catch (e) {
+      // A bad length prefix; the frames before it were handled.
       this.malformed(e);
-      return;
-    }
-    for (let i = 0; i < frames.length; i++) {
-      let cmd: RemotingCommand;
-      try {
-        cmd = decodeFrame(frames[i]!);
-      } catch (e) {
-        this.malformed(e);
-        return;
-      }
-      if (cmd.isResponse) {
-        if (!this.responses.complete(cmd)) {
-          // Its request timed out (or never existed): dropped, as Java's processResponseCommand does.
-          this.log.debug('receive response, but not matched any request', { remoteAddr: this.remoteAddress, opaque: cmd.opaque, code: cmd.code });
-        }
-      } else {
-        this.options.dispatcher.dispatch(this, cmd);
-      }
-      if (this.closed) return;
     }
   };
+
+  /** FrameHandler: one frame of the last chunk; false once the connection is closed. */
+  onFrame(buf: Buffer, start: number, end: number): boolean {
+    let cmd: RemotingCommand;
+    try {
+      cmd = decodeFrameAt(buf, start, end);
+    } catch (e) {
+      this.malformed(e);
+      return false;
+    }
+    if (cmd.isResponse) {
+      if (!this.responses.complete(cmd)) {
+        // Its request timed out (or never existed): dropped, as Java's processResponseCommand does.
+        this.log.debug('receive response, but not matched any request', { remoteAddr: this.remoteAddress, opaque: cmd.opaque, code: cmd.code });
+      }
+    } else {
+      this.options.dispatcher.dispatch(this, cmd);
+    }
+    return !this.closed;
+  }
 
   /** A frame we cannot decode: the stream is unusable, so this connection (only) is closed. */
   private malformed(e: unknown): void {

@@ -93,20 +93,28 @@ export function writeFrame(cmd: RemotingCommand, sink: FrameSink, inlineBody: bo
  * The body is a view into `frame`, not a copy.
  */
 export function decodeFrame(frame: Buffer): RemotingCommand {
-  if (frame.length < 4) throw new RemotingCommandException(`frame too short: ${frame.length} bytes`);
-  const lenAndType = frame.readInt32BE(0);
+  return decodeFrameAt(frame, 0, frame.length);
+}
+
+/**
+ * decodeFrame of `buf[start, end)`. The header is read in place, so the body view is the only
+ * Buffer made per frame (a view costs about as much as decoding a binary header).
+ */
+export function decodeFrameAt(buf: Buffer, start: number, end: number): RemotingCommand {
+  const length = end - start;
+  if (length < 4) throw new RemotingCommandException(`frame too short: ${length} bytes`);
+  const lenAndType = buf.readInt32BE(start);
   const type = (lenAndType >>> 24) & 0xff;
   const headerLen = lenAndType & HEADER_LENGTH_MASK;
-  if (headerLen > frame.length - 4) {
-    throw new RemotingCommandException(`header length ${headerLen} exceeds frame length ${frame.length}`);
+  if (headerLen > length - 4) {
+    throw new RemotingCommandException(`header length ${headerLen} exceeds frame length ${length}`);
   }
-  const headerBytes = frame.subarray(4, 4 + headerLen);
+  const headerEnd = start + 4 + headerLen;
   let cmd: RemotingCommand;
-  if (type === SerializeType.JSON) cmd = decodeJsonHeader(headerBytes);
-  else if (type === SerializeType.ROCKETMQ) cmd = decodeRocketMQHeader(headerBytes);
+  if (type === SerializeType.JSON) cmd = decodeJsonHeaderText(buf.toString('utf8', start + 4, headerEnd));
+  else if (type === SerializeType.ROCKETMQ) cmd = decodeRocketMQHeaderAt(buf, start + 4, headerEnd);
   else throw new RemotingCommandException(`unknown serialize type ${type}`);
-  const bodyLen = frame.length - 4 - headerLen;
-  if (bodyLen > 0) cmd.body = frame.subarray(4 + headerLen);
+  if (headerEnd < end) cmd.body = buf.subarray(headerEnd, end);
   return cmd;
 }
 
@@ -176,9 +184,13 @@ function asInt(v: unknown, field: string): number {
 }
 
 export function decodeJsonHeader(bytes: Buffer): RemotingCommand {
+  return decodeJsonHeaderText(bytes.toString('utf8'));
+}
+
+function decodeJsonHeaderText(text: string): RemotingCommand {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bytes.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new RemotingCommandException(`undecodable JSON header: ${(e as Error).message}`);
   }
@@ -193,13 +205,7 @@ export function decodeJsonHeader(bytes: Buffer): RemotingCommand {
     if (typeof h.extFields !== 'object' || Array.isArray(h.extFields)) {
       throw new RemotingCommandException('extFields is not an object');
     }
-    extFields = {};
-    // ali-ons sends numbers and booleans unquoted; fastjson coerces them to strings, so do we.
-    for (const [k, v] of Object.entries(h.extFields as Record<string, unknown>)) {
-      if (v === null || v === undefined) continue;
-      if (typeof v === 'object') throw new RemotingCommandException(`extFields.${k} is not a scalar`);
-      extFields[k] = String(v);
-    }
+    extFields = scalarsAsStrings(h.extFields as Record<string, unknown>);
   }
   let remark: string | undefined;
   if (h.remark !== undefined && h.remark !== null) remark = String(h.remark);
@@ -213,6 +219,22 @@ export function decodeJsonHeader(bytes: Buffer): RemotingCommand {
     extFields,
     serializeType: SerializeType.JSON,
   });
+}
+
+/**
+ * The parsed extFields object itself as ExtFields (no copy: it is fresh from JSON.parse and ours).
+ * ali-ons sends numbers and booleans unquoted; fastjson coerces them to strings, so do we; null
+ * entries carry nothing and are removed.
+ */
+function scalarsAsStrings(ext: Record<string, unknown>): ExtFields {
+  for (const k of Object.keys(ext)) {
+    const v = ext[k];
+    if (typeof v === 'string') continue;
+    if (v === null || v === undefined) delete ext[k];
+    else if (typeof v === 'object') throw new RemotingCommandException(`extFields.${k} is not a scalar`);
+    else ext[k] = String(v);
+  }
+  return ext as ExtFields;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,27 +300,32 @@ export function encodeRocketMQHeader(cmd: RemotingCommand): Buffer {
  * Throws unless `n` bytes follow `p`. A module function, not a closure in the decoder: a closure
  * would be allocated (and, under esbuild's keepNames, renamed through defineProperty) per frame.
  */
-function need(bytes: Buffer, p: number, n: number, what: string): void {
-  if (n < 0 || p + n > bytes.length) throw new RemotingCommandException(`ROCKETMQ header truncated reading ${what}`);
+function need(limit: number, p: number, n: number, what: string): void {
+  if (n < 0 || p + n > limit) throw new RemotingCommandException(`ROCKETMQ header truncated reading ${what}`);
 }
 
 export function decodeRocketMQHeader(bytes: Buffer): RemotingCommand {
-  let p = 0;
-  need(bytes, p, 17, 'fixed fields');
-  const code = bytes.readInt16BE(0);
-  const language = languageFromByte(bytes.readUInt8(2));
-  const version = bytes.readInt16BE(3);
-  const opaque = bytes.readInt32BE(5);
-  const flag = bytes.readInt32BE(9);
-  const remarkLen = bytes.readInt32BE(13);
-  p = 17;
-  need(bytes, p, remarkLen, 'remark');
+  return decodeRocketMQHeaderAt(bytes, 0, bytes.length);
+}
+
+/** decodeRocketMQHeader of `bytes[start, limit)`. */
+function decodeRocketMQHeaderAt(bytes: Buffer, start: number, limit: number): RemotingCommand {
+  let p = start;
+  need(limit, p, 17, 'fixed fields');
+  const code = bytes.readInt16BE(p);
+  const language = languageFromByte(bytes.readUInt8(p + 2));
+  const version = bytes.readInt16BE(p + 3);
+  const opaque = bytes.readInt32BE(p + 5);
+  const flag = bytes.readInt32BE(p + 9);
+  const remarkLen = bytes.readInt32BE(p + 13);
+  p += 17;
+  need(limit, p, remarkLen, 'remark');
   const remark = remarkLen > 0 ? bytes.toString('utf8', p, p + remarkLen) : undefined;
   p += remarkLen;
-  need(bytes, p, 4, 'extFields length');
+  need(limit, p, 4, 'extFields length');
   const extLen = bytes.readInt32BE(p);
   p += 4;
-  need(bytes, p, extLen, 'extFields');
+  need(limit, p, extLen, 'extFields');
   let extFields: ExtFields | undefined;
   if (extLen > 0) {
     extFields = {};
