@@ -1,14 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 
 import { createLogger, type Logger } from '../../common/logging/logger.js';
-import {
-  MAX_PROPERTIES_LENGTH,
-  MAX_TOPIC_LENGTH,
-  decodeRecord,
-  type MessageExt,
-  type MessageExtBatch,
-  type MessageExtBrokerInner,
-} from '../../common/message/index.js';
+import { decodeRecord, type MessageExt, type MessageExtBatch, type MessageExtBrokerInner } from '../../common/message/index.js';
 import type { StoreCheckpoint } from './checkpoint.js';
 import { CheckpointRecorder } from './checkpoint-recorder.js';
 import { CleanCommitLogService, diskPartitionSpaceUsedRatio, type DiskUsedRatio } from './clean-commit-log-service.js';
@@ -17,10 +10,12 @@ import { CleanResourceService } from './clean-resource-service.js';
 import { CommitLog } from './commit-log.js';
 import { ConsumeQueueTable, FlushConsumeQueueService } from './consume-queue-table.js';
 import type { CommitLogDispatcher, MessageArrivingListener, TagsCodeResolver } from './dispatcher.js';
+import { checkMessage } from './check-message.js';
 import { getMessage } from './get-message.js';
 import type { GetMessageResult, MessageFilter } from './get-message-result.js';
 import type { IndexService } from './index/index-service.js';
 import { refused, type PutMessageResult } from './put-message-result.js';
+import { getOffsetInQueueByTime } from './offset-in-queue-by-time.js';
 import { queryMessage, type QueryMessageResult } from './query-message.js';
 import { ReputMessageService } from './reput-message-service.js';
 import { abortFilePath, commitLogDir, consumeQueueRootDir, effectiveWriteBufferSize, lockFilePath, type MessageStoreConfig } from './store-config.js';
@@ -254,15 +249,7 @@ export class DefaultMessageStore {
   async getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number): Promise<number> {
     const cq = this.consumeQueueTable.find(topic, queueId);
     if (cq === undefined) return 0;
-    let lo = cq.getMinOffsetInQueue();
-    let hi = cq.getMaxOffsetInQueue();
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      const t = await this.storeTimestampAt(cq.topic, cq.queueId, mid);
-      if (t === undefined || t < timestamp) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return getOffsetInQueueByTime(cq, timestamp, async (offset) => (await this.lookMessageByOffset(offset))?.storeTimestamp);
   }
 
   /** The message at a CommitLog offset (Java's lookMessageByOffset), or undefined. */
@@ -328,13 +315,6 @@ export class DefaultMessageStore {
 
   // -------------------------------------------------------------------------------------------
 
-  private async storeTimestampAt(topic: string, queueId: number, index: number): Promise<number | undefined> {
-    const u = await this.consumeQueueTable.find(topic, queueId)?.getUnit(index);
-    if (u === undefined) return undefined;
-    const msg = await this.lookMessageByOffset(u.commitLogOffset);
-    return msg?.storeTimestamp;
-  }
-
   private checkStoreStatus(): PutMessageResult | undefined {
     if (!this.running) return refused('SERVICE_NOT_AVAILABLE', 'message store is not running');
     if (this.config.brokerRole === 'SLAVE') return refused('SERVICE_NOT_AVAILABLE', 'a slave does not accept puts');
@@ -348,16 +328,4 @@ export class DefaultMessageStore {
     else this.stats.onPut(r.status, 0, 0, Date.now() - begin);
     return r;
   }
-}
-
-/** Java's checkMessage: topic length, body size, properties length; the store stays untouched. */
-function checkMessage(msg: MessageExtBrokerInner, maxMessageSize: number): PutMessageResult | undefined {
-  const topicLength = Buffer.byteLength(msg.topic, 'utf8');
-  if (topicLength > MAX_TOPIC_LENGTH) return refused('MESSAGE_ILLEGAL', `topic is ${topicLength} bytes, more than ${MAX_TOPIC_LENGTH}`);
-  if (msg.body.length > maxMessageSize) return refused('MESSAGE_ILLEGAL', `body of ${msg.body.length} bytes exceeds maxMessageSize ${maxMessageSize}`);
-  const propertiesLength = Buffer.byteLength(msg.propertiesString(), 'utf8');
-  if (propertiesLength > MAX_PROPERTIES_LENGTH) {
-    return refused('PROPERTIES_SIZE_EXCEEDED', `properties are ${propertiesLength} bytes, more than ${MAX_PROPERTIES_LENGTH}`);
-  }
-  return undefined;
 }
