@@ -9,10 +9,11 @@ import {
   getTransactionValue,
   measureBatchRecords,
   measureRecord,
-  recordInputOf,
   writeBlankRecord,
   type MessageExtBatch,
   type MessageExtBrokerInner,
+  type RecordEncodeInput,
+  type SocketAddress,
 } from '../../common/message/index.js';
 import { CommitRealTimeService } from './flush/commit-real-time-service.js';
 import { FlushRealTimeService } from './flush/flush-real-time-service.js';
@@ -25,35 +26,75 @@ import { WriteBufferPool } from './write-buffer-pool.js';
 
 /** Write buffers for the CommitLog when appends commit at once (transientStorePoolEnable=false). */
 const EAGER_COMMIT_BUFFERS = 3;
+/** Read-ahead for getMessage of data already on disk: 8 windows of 256 KiB (2 MiB per CommitLog). */
+const READ_AHEAD = { windowBytes: 256 * 1024, windows: 8 } as const;
+
+/** What an append attempt needs before it can go on: a new file, or a write buffer freed by a commit. */
+const NEED_FILE = 1;
+const NEED_BUFFER = 2;
+type AppendAttempt = PutMessageResult | typeof NEED_FILE | typeof NEED_BUFFER;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** One operation of the single writer, handled in arrival order. */
+type WriterOp =
+  | { readonly kind: 'put'; readonly msg: MessageExtBrokerInner; readonly resolve: (r: PutMessageResult) => void; readonly reject: (e: unknown) => void }
+  | { readonly kind: 'batch'; readonly msg: MessageExtBatch; readonly resolve: (r: PutMessageResult) => void; readonly reject: (e: unknown) => void }
+  | { readonly kind: 'data'; readonly startOffset: number; readonly data: Buffer; readonly resolve: (ok: boolean) => void; readonly reject: (e: unknown) => void };
 
 /**
- * The CommitLog: the single source of truth every other structure is derived from. One append path
- * by design: puts are chained on `appendTail` and run one after another, so queue offsets, commit
- * log offsets and store timestamps are assigned in one order; a put waiting for a new file or a
- * free write buffer holds up the puts behind it exactly as Java's put lock does.
+ * The CommitLog: the single source of truth every other structure is derived from. One writer by
+ * design: puts join a queue that one loop drains, so queue offsets, commit log offsets and store
+ * timestamps are assigned in one order. Every put queued in one tick is appended in one turn (Java's
+ * put lock held once for the group): synchronously into the write buffer, with one wakeup of the
+ * commit/flush/reput services and, under SYNC_FLUSH, one group-commit request for the whole group.
+ * The loop only yields when it needs a new file or a free write buffer, and then holds up the puts
+ * behind it exactly as Java's put lock does.
  */
 export class CommitLog {
   readonly mappedFileQueue: MappedFileQueue;
   /** `topic-queueId` → next queue offset (Java's topicQueueTable). */
   readonly topicQueueTable = new Map<string, number>();
-  private appendTail: Promise<unknown> = Promise.resolve();
   private readonly groupCommitService: GroupCommitService | undefined;
   private readonly flushRealTimeService: FlushRealTimeService | undefined;
   private readonly commitRealTimeService: CommitRealTimeService;
-  /** Called after each append (the store wakes its ReputMessageService). */
+  /** Called after each group of appends (the store wakes its ReputMessageService). */
   onAppended: () => void = () => {};
-  /** Wall-clock ms an append has been running, 0 when idle (Java's isOSPageCacheBusy input). */
+  /** Wall-clock ms an append group has been running, 0 when idle (Java's isOSPageCacheBusy input). */
   private beginTimeInLock = 0;
+  /** Operations waiting for the writer; swapped with `spareOps` when a group starts. */
+  private ops: WriterOp[] = [];
+  private spareOps: WriterOp[] = [];
+  /** The running writer loop, undefined when idle. */
+  private writer: Promise<void> | undefined;
+  private readonly bufferSize: number;
+  /** The record being encoded (reused: encoding is synchronous, one record at a time). */
+  private readonly input: Mutable<RecordEncodeInput> = {
+    bodyCRC: 0,
+    queueId: 0,
+    flag: 0,
+    queueOffset: 0,
+    commitLogOffset: 0,
+    sysFlag: 0,
+    bornTimestamp: 0,
+    bornHost: { host: '0.0.0.0', port: 0 },
+    storeTimestamp: 0,
+    storeHost: { host: '0.0.0.0', port: 0 },
+    reconsumeTimes: 0,
+    preparedTransactionOffset: 0,
+    body: undefined,
+    topic: '',
+    properties: '',
+    appendProperties: undefined,
+  };
 
   constructor(
     private readonly config: MessageStoreConfig,
     private readonly log: Logger,
   ) {
-    const pool = new WriteBufferPool(
-      effectiveWriteBufferSize(config),
-      config.transientStorePoolEnable ? config.transientStorePoolSize : EAGER_COMMIT_BUFFERS,
-    );
-    this.mappedFileQueue = new MappedFileQueue(commitLogDir(config), config.mappedFileSizeCommitLog, pool, log);
+    this.bufferSize = effectiveWriteBufferSize(config);
+    const pool = new WriteBufferPool(this.bufferSize, config.transientStorePoolEnable ? config.transientStorePoolSize : EAGER_COMMIT_BUFFERS);
+    this.mappedFileQueue = new MappedFileQueue(commitLogDir(config), config.mappedFileSizeCommitLog, pool, log, READ_AHEAD);
     const q = this.mappedFileQueue;
     const sync = config.flushDiskType === 'SYNC_FLUSH';
     if (sync) this.groupCommitService = new GroupCommitService(q, config.syncFlushTimeout, log);
@@ -77,7 +118,7 @@ export class CommitLog {
 
   /** Stops the services after a last commit and flush; the files stay open until `close`. */
   async shutdown(): Promise<void> {
-    await this.appendTail;
+    await this.waitAppendsDone();
     await this.commitRealTimeService.shutdown();
     await this.groupCommitService?.shutdown();
     await this.flushRealTimeService?.shutdown();
@@ -86,7 +127,7 @@ export class CommitLog {
 
   /** Resolves once every put queued so far has been appended. */
   async waitAppendsDone(): Promise<void> {
-    await this.appendTail;
+    while (this.writer !== undefined) await this.writer;
   }
 
   /** Java's isOSPageCacheBusy: an append has held the put path for longer than the limit. */
@@ -98,16 +139,12 @@ export class CommitLog {
   putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
     msg.applyHostFlags();
     msg.bodyCRC = bodyCRC(msg.body);
-    const run = this.appendTail.then(() => this.appendMessage(msg));
-    this.chain(run);
-    return run.then((r) => this.handleDiskFlush(r, msg.waitStoreMsgOK));
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'put', msg, resolve, reject }));
   }
 
   putMessages(batch: MessageExtBatch): Promise<PutMessageResult> {
     batch.applyHostFlags();
-    const run = this.appendTail.then(() => this.appendBatch(batch));
-    this.chain(run);
-    return run.then((r) => this.handleDiskFlush(r, batch.waitStoreMsgOK));
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'batch', msg: batch, resolve, reject }));
   }
 
   /** One record's bytes, or undefined if its file is gone (expired) or the range is not written. */
@@ -132,26 +169,7 @@ export class CommitLog {
    * end. Records are not re-encoded: the master's bytes are the truth.
    */
   appendData(startOffset: number, data: Buffer): Promise<boolean> {
-    const run = this.appendTail.then(async () => {
-      if (startOffset !== this.getMaxOffset()) {
-        this.log.warn('appendData at the wrong offset', { startOffset, maxOffset: this.getMaxOffset() });
-        return false;
-      }
-      let off = 0;
-      while (off < data.length) {
-        const f = await this.mappedFileQueue.getLastMappedFileOrCreate(startOffset + off);
-        const n = Math.min(data.length - off, f.fileSize - f.wrotePosition, this.bufferSize());
-        const slice = await this.writableSlice(f, n);
-        data.copy(slice.buf, slice.pos, off, off + n);
-        f.appended(n);
-        off += n;
-      }
-      this.onAppended();
-      this.commitRealTimeService.wakeup();
-      return true;
-    });
-    this.chain(run);
-    return run;
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'data', startOffset, data, resolve, reject }));
   }
 
   getMinOffset(): number {
@@ -175,147 +193,272 @@ export class CommitLog {
 
   // -------------------------------------------------------------------------------------------
 
-  /**
-   * Puts the next append behind `run`. A failed append already rejects its own caller; the chain only
-   * needs to know it ended, or one failure would stall every later put.
-   */
-  private chain(run: Promise<unknown>): void {
-    this.appendTail = run.then(
-      () => undefined,
-      () => undefined,
-    );
+  private enqueue(op: WriterOp): void {
+    this.ops.push(op);
+    this.writer ??= this.runWriter();
   }
 
-  private bufferSize(): number {
-    return effectiveWriteBufferSize(this.config);
-  }
-
-  private async appendMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
-    const beginTime = Date.now();
-    this.beginTimeInLock = beginTime;
+  /** The single writer: drains the queue group by group until it is empty. Never rejects. */
+  private async runWriter(): Promise<void> {
     try {
-      const key = `${msg.topic}-${msg.queueId}`;
-      const tranType = getTransactionValue(msg.sysFlag);
-      // Prepared and rolled-back transaction records do not enter a ConsumeQueue: queue offset 0, no increment.
-      const consumable = tranType === MessageSysFlag.TRANSACTION_NOT_TYPE || tranType === MessageSysFlag.TRANSACTION_COMMIT_TYPE;
-      const queueOffset = consumable ? (this.topicQueueTable.get(key) ?? 0) : 0;
-      const input = recordInputOf(msg, { queueOffset, commitLogOffset: 0, storeTimestamp: beginTime });
-      const size = measureRecord(input);
-      if (size.totalSize > this.bufferSize()) return refused('MESSAGE_ILLEGAL', `record of ${size.totalSize} bytes exceeds the write buffer`);
-      const placed = await this.place(size.totalSize);
-      if ('status' in placed) return placed;
-      const { file, wroteOffset } = placed;
-      const slice = await this.writableSlice(file, size.totalSize);
-      encodeRecord(slice.buf, slice.pos, { ...input, commitLogOffset: wroteOffset }, size);
-      file.appended(size.totalSize);
-      if (consumable) this.topicQueueTable.set(key, queueOffset + 1);
-      msg.queueOffset = queueOffset;
-      msg.commitLogOffset = wroteOffset;
-      msg.storeTimestamp = beginTime;
-      const msgId = createMessageId(msg.storeHost, wroteOffset);
-      this.afterAppend();
-      return {
-        status: 'PUT_OK',
-        appendMessageResult: result(wroteOffset, size.totalSize, [msgId], beginTime, queueOffset, 1),
-      };
+      do {
+        // Yield to the event loop before each group: every put issued in this turn (its continuations
+        // included) joins the group, and I/O completions (commits freeing buffers, flushes, timers) run
+        // between groups instead of starving behind an endless chain of microtasks.
+        await yieldToEventLoop();
+        const group = this.ops;
+        this.ops = this.spareOps;
+        await this.runGroup(group);
+        group.length = 0;
+        this.spareOps = group;
+      } while (this.ops.length > 0);
     } finally {
-      this.beginTimeInLock = 0;
-    }
-  }
-
-  private async appendBatch(batch: MessageExtBatch): Promise<PutMessageResult> {
-    const beginTime = Date.now();
-    this.beginTimeInLock = beginTime;
-    try {
-      let measured: { count: number; totalSize: number };
-      try {
-        measured = measureBatchRecords(batch);
-      } catch (e: unknown) {
-        return refused('MESSAGE_ILLEGAL', (e as Error).message);
-      }
-      if (measured.count === 0) return refused('MESSAGE_ILLEGAL', 'empty batch');
-      if (measured.totalSize > this.bufferSize()) return refused('MESSAGE_ILLEGAL', `batch of ${measured.totalSize} bytes exceeds the write buffer`);
-      const key = `${batch.topic}-${batch.queueId}`;
-      const queueOffset = this.topicQueueTable.get(key) ?? 0;
-      const placed = await this.place(measured.totalSize);
-      if ('status' in placed) return placed;
-      const { file, wroteOffset } = placed;
-      const slice = await this.writableSlice(file, measured.totalSize);
-      const r = encodeBatchRecords(slice.buf, slice.pos, batch, { queueOffset, commitLogOffset: wroteOffset, storeTimestamp: beginTime });
-      file.appended(r.totalSize);
-      this.topicQueueTable.set(key, queueOffset + r.count);
-      const msgIds = r.commitLogOffsets.map((o) => createMessageId(batch.storeHost, o));
-      this.afterAppend();
-      return { status: 'PUT_OK', appendMessageResult: result(wroteOffset, r.totalSize, msgIds, beginTime, queueOffset, r.count) };
-    } finally {
-      this.beginTimeInLock = 0;
+      this.writer = undefined;
     }
   }
 
   /**
-   * The file and offset where `size` bytes go. A record never spans files: when it and a BLANK do
-   * not fit, the rest of the file becomes a BLANK record and the next file is created.
+   * Appends a group in order. Stored ASYNC_FLUSH puts (and SYNC_FLUSH puts with WAIT=false) are
+   * answered at once; SYNC_FLUSH puts that wait are answered together when the group commit covers
+   * the group's last byte (Java's handleDiskFlush, one request for the group instead of one per put).
    */
-  private async place(size: number): Promise<{ file: MappedFile; wroteOffset: number } | PutMessageResult> {
-    let file: MappedFile;
+  private async runGroup(group: WriterOp[]): Promise<void> {
+    const gcs = this.groupCommitService;
+    let now = Date.now();
+    const begin = now;
+    this.beginTimeInLock = now;
+    let appended = false;
+    let waiting: { resolve: (r: PutMessageResult) => void; result: PutMessageResult & { appendMessageResult: AppendMessageResult } }[] | undefined;
+    let waitUpTo = 0;
     try {
-      file = await this.mappedFileQueue.getLastMappedFileOrCreate(0);
-      const left = file.fileSize - file.wrotePosition;
-      if (size + END_FILE_MIN_BLANK_LENGTH > left) {
-        const slice = await this.writableSlice(file, END_FILE_MIN_BLANK_LENGTH);
-        writeBlankRecord(slice.buf, slice.pos, left);
-        file.appended(END_FILE_MIN_BLANK_LENGTH, left);
-        file = await this.mappedFileQueue.getLastMappedFileOrCreate(0);
-        if (size + END_FILE_MIN_BLANK_LENGTH > file.fileSize) {
-          return refused('MESSAGE_ILLEGAL', `record of ${size} bytes does not fit a CommitLog file of ${file.fileSize}`);
+      for (let i = 0; i < group.length; i++) {
+        const op = group[i]!;
+        try {
+          if (op.kind === 'data') {
+            const ok = await this.appendDataNow(op.startOffset, op.data);
+            appended ||= ok;
+            op.resolve(ok);
+            now = this.beginTimeInLock = Date.now();
+            continue;
+          }
+          let r = op.kind === 'put' ? this.tryAppendMessage(op.msg, now, now - begin) : this.tryAppendBatch(op.msg, now, now - begin);
+          while (r === NEED_FILE || r === NEED_BUFFER) {
+            const refusal = await this.makeRoom(r);
+            now = this.beginTimeInLock = Date.now();
+            r = refusal ?? (op.kind === 'put' ? this.tryAppendMessage(op.msg, now, now - begin) : this.tryAppendBatch(op.msg, now, now - begin));
+          }
+          if (!('appendMessageResult' in r)) {
+            op.resolve(r);
+            continue;
+          }
+          appended = true;
+          if (gcs === undefined || !op.msg.waitStoreMsgOK) {
+            op.resolve(r);
+            continue;
+          }
+          (waiting ??= []).push({ resolve: op.resolve, result: r });
+          waitUpTo = r.appendMessageResult.wroteOffset + r.appendMessageResult.wroteBytes;
+        } catch (e: unknown) {
+          op.reject(e);
         }
       }
+    } finally {
+      this.beginTimeInLock = 0;
+    }
+    if (!appended) return;
+    this.commitRealTimeService.wakeup();
+    this.onAppended();
+    if (gcs === undefined) {
+      if (!this.config.flushCommitLogTimed) this.flushRealTimeService?.wakeup();
+      return;
+    }
+    if (waiting === undefined) {
+      gcs.wakeup();
+      return;
+    }
+    const acks = waiting;
+    gcs.request(waitUpTo, (ok) => {
+      for (const a of acks) a.resolve(ok ? a.result : { status: 'FLUSH_DISK_TIMEOUT', appendMessageResult: a.result.appendMessageResult });
+    });
+  }
+
+  /**
+   * Appends one message if that needs no I/O: the last file has room (else a BLANK ends it and a new
+   * file is needed) and a write buffer is at hand (else a commit must free one).
+   */
+  private tryAppendMessage(msg: MessageExtBrokerInner, now: number, pagecacheRT: number): AppendAttempt {
+    const input = this.input;
+    input.bodyCRC = msg.bodyCRC;
+    input.queueId = msg.queueId;
+    input.flag = msg.flag;
+    input.sysFlag = msg.sysFlag;
+    input.bornTimestamp = msg.bornTimestamp;
+    input.bornHost = msg.bornHost;
+    input.storeTimestamp = now;
+    input.storeHost = msg.storeHost;
+    input.reconsumeTimes = msg.reconsumeTimes;
+    input.preparedTransactionOffset = msg.preparedTransactionOffset;
+    input.body = msg.body;
+    input.topic = msg.topic;
+    input.properties = msg.propertiesString();
+    const size = measureRecord(input);
+    const totalSize = size.totalSize;
+    const illegal = this.checkRecordSize(totalSize, 'record');
+    if (illegal !== undefined) return illegal;
+    const file = this.mappedFileQueue.getLastMappedFile();
+    if (file === undefined || file.isFull()) return NEED_FILE;
+    const blank = this.endFileIfNoRoom(file, totalSize);
+    if (blank !== undefined) return blank;
+    const buf = file.reserve(totalSize);
+    if (buf === undefined) return NEED_BUFFER;
+    const key = `${msg.topic}-${msg.queueId}`;
+    const tranType = getTransactionValue(msg.sysFlag);
+    // Prepared and rolled-back transaction records do not enter a ConsumeQueue: queue offset 0, no increment.
+    const consumable = tranType === MessageSysFlag.TRANSACTION_NOT_TYPE || tranType === MessageSysFlag.TRANSACTION_COMMIT_TYPE;
+    const queueOffset = consumable ? (this.topicQueueTable.get(key) ?? 0) : 0;
+    const wroteOffset = file.fileFromOffset + file.wrotePosition;
+    input.queueOffset = queueOffset;
+    input.commitLogOffset = wroteOffset;
+    encodeRecord(buf, file.reservedPos, input, size);
+    file.appended(totalSize);
+    if (consumable) this.topicQueueTable.set(key, queueOffset + 1);
+    msg.queueOffset = queueOffset;
+    msg.commitLogOffset = wroteOffset;
+    msg.storeTimestamp = now;
+    return {
+      status: 'PUT_OK',
+      appendMessageResult: new StoredAppendResult(wroteOffset, totalSize, now, queueOffset, 1, pagecacheRT, msg.storeHost, undefined),
+    };
+  }
+
+  private tryAppendBatch(batch: MessageExtBatch, now: number, pagecacheRT: number): AppendAttempt {
+    let measured: { count: number; totalSize: number };
+    try {
+      measured = measureBatchRecords(batch);
+    } catch (e: unknown) {
+      return refused('MESSAGE_ILLEGAL', (e as Error).message);
+    }
+    if (measured.count === 0) return refused('MESSAGE_ILLEGAL', 'empty batch');
+    const illegal = this.checkRecordSize(measured.totalSize, 'batch');
+    if (illegal !== undefined) return illegal;
+    const file = this.mappedFileQueue.getLastMappedFile();
+    if (file === undefined || file.isFull()) return NEED_FILE;
+    const blank = this.endFileIfNoRoom(file, measured.totalSize);
+    if (blank !== undefined) return blank;
+    const buf = file.reserve(measured.totalSize);
+    if (buf === undefined) return NEED_BUFFER;
+    const key = `${batch.topic}-${batch.queueId}`;
+    const queueOffset = this.topicQueueTable.get(key) ?? 0;
+    const wroteOffset = file.fileFromOffset + file.wrotePosition;
+    const r = encodeBatchRecords(buf, file.reservedPos, batch, { queueOffset, commitLogOffset: wroteOffset, storeTimestamp: now });
+    file.appended(r.totalSize);
+    this.topicQueueTable.set(key, queueOffset + r.count);
+    return {
+      status: 'PUT_OK',
+      appendMessageResult: new StoredAppendResult(wroteOffset, r.totalSize, now, queueOffset, r.count, pagecacheRT, batch.storeHost, r.commitLogOffsets),
+    };
+  }
+
+  /** MESSAGE_ILLEGAL for a record (or batch) that can never be appended; the store stays untouched. */
+  private checkRecordSize(totalSize: number, what: string): PutMessageResult | undefined {
+    if (totalSize > this.bufferSize) return refused('MESSAGE_ILLEGAL', `${what} of ${totalSize} bytes exceeds the write buffer`);
+    if (totalSize + END_FILE_MIN_BLANK_LENGTH > this.mappedFileQueue.mappedFileSize) {
+      return refused('MESSAGE_ILLEGAL', `${what} of ${totalSize} bytes does not fit a CommitLog file of ${this.mappedFileQueue.mappedFileSize}`);
+    }
+    return undefined;
+  }
+
+  /**
+   * A record never spans files: when it and a BLANK do not fit, the rest of the file becomes a
+   * BLANK record (NEED_FILE follows). Undefined when the record fits.
+   */
+  private endFileIfNoRoom(file: MappedFile, size: number): typeof NEED_FILE | typeof NEED_BUFFER | undefined {
+    const left = file.fileSize - file.wrotePosition;
+    if (size + END_FILE_MIN_BLANK_LENGTH <= left) return undefined;
+    const buf = file.reserve(END_FILE_MIN_BLANK_LENGTH);
+    if (buf === undefined) return NEED_BUFFER;
+    writeBlankRecord(buf, file.reservedPos, left);
+    file.appended(END_FILE_MIN_BLANK_LENGTH, left);
+    return NEED_FILE;
+  }
+
+  /** Creates the next file, or commits so a write buffer comes back; a refusal if the file cannot be created. */
+  private async makeRoom(need: typeof NEED_FILE | typeof NEED_BUFFER): Promise<PutMessageResult | undefined> {
+    if (need === NEED_BUFFER) {
+      await this.mappedFileQueue.commit(0);
+      return undefined;
+    }
+    try {
+      await this.mappedFileQueue.getLastMappedFileOrCreate(0);
+      return undefined;
     } catch (e: unknown) {
       this.log.error('create mapped file failed', { error: e });
       return refused('CREATE_MAPEDFILE_FAILED', (e as Error).message);
     }
-    return { file, wroteOffset: file.fileFromOffset + file.wrotePosition };
   }
 
-  /** A write-buffer slice, committing first when every buffer is still waiting for its commit. */
-  private async writableSlice(file: MappedFile, size: number): Promise<{ buf: Buffer; pos: number }> {
-    for (;;) {
-      const s = file.writableSlice(size);
-      if (s !== undefined) return s;
-      await this.mappedFileQueue.commit(0);
+  private async appendDataNow(startOffset: number, data: Buffer): Promise<boolean> {
+    if (startOffset !== this.getMaxOffset()) {
+      this.log.warn('appendData at the wrong offset', { startOffset, maxOffset: this.getMaxOffset() });
+      return false;
     }
-  }
-
-  private afterAppend(): void {
-    this.commitRealTimeService.wakeup();
-    this.onAppended();
-  }
-
-  /** Java's handleDiskFlush: SYNC_FLUSH waits for the group commit covering the put, unless WAIT=false. */
-  private async handleDiskFlush(r: PutMessageResult, waitStoreMsgOK: boolean): Promise<PutMessageResult> {
-    if (!('appendMessageResult' in r)) return r;
-    const gcs = this.groupCommitService;
-    if (gcs === undefined) {
-      if (!this.config.flushCommitLogTimed) this.flushRealTimeService?.wakeup();
-      return r;
+    let off = 0;
+    while (off < data.length) {
+      const f = await this.mappedFileQueue.getLastMappedFileOrCreate(startOffset + off);
+      const n = Math.min(data.length - off, f.fileSize - f.wrotePosition, this.bufferSize);
+      let buf = f.reserve(n);
+      while (buf === undefined) {
+        await this.mappedFileQueue.commit(0);
+        buf = f.reserve(n);
+      }
+      data.copy(buf, f.reservedPos, off, off + n);
+      f.appended(n);
+      off += n;
     }
-    if (!waitStoreMsgOK) {
-      gcs.wakeup();
-      return r;
-    }
-    const a = r.appendMessageResult;
-    const ok = await gcs.putRequest(a.wroteOffset + a.wroteBytes);
-    return ok ? r : { status: 'FLUSH_DISK_TIMEOUT', appendMessageResult: a };
+    return true;
   }
 }
 
-function result(
-  wroteOffset: number,
-  wroteBytes: number,
-  msgIds: string[],
-  storeTimestamp: number,
-  logicsOffset: number,
-  msgNum: number,
-): AppendMessageResult {
-  return { wroteOffset, wroteBytes, msgId: msgIds[0]!, msgIds, storeTimestamp, logicsOffset, msgNum, pagecacheRT: Date.now() - storeTimestamp };
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The AppendMessageResult of a stored put. Its offset msgIds are computed on first read, as Java
+ * 4.9's supplier does: the store does not pay a hex string per message that nobody asks for.
+ */
+class StoredAppendResult implements AppendMessageResult {
+  readonly #storeHost: SocketAddress;
+  readonly #recordOffsets: readonly number[] | undefined;
+  #msgIds: readonly string[] | undefined;
+
+  constructor(
+    readonly wroteOffset: number,
+    readonly wroteBytes: number,
+    readonly storeTimestamp: number,
+    readonly logicsOffset: number,
+    readonly msgNum: number,
+    readonly pagecacheRT: number,
+    storeHost: SocketAddress,
+    /** PHYSICALOFFSET of each record of a batch; undefined for one message at `wroteOffset`. */
+    recordOffsets: readonly number[] | undefined,
+  ) {
+    this.#storeHost = storeHost;
+    this.#recordOffsets = recordOffsets;
+  }
+
+  get msgId(): string {
+    return this.msgIds[0]!;
+  }
+
+  get msgIds(): readonly string[] {
+    this.#msgIds ??= (this.#recordOffsets ?? [this.wroteOffset]).map((o) => createMessageId(this.#storeHost, o));
+    return this.#msgIds;
+  }
+
+  /** The plain fields, msgIds included (logs, JSON answers). */
+  toJSON(): AppendMessageResult {
+    const { wroteOffset, wroteBytes, msgId, msgIds, storeTimestamp, logicsOffset, msgNum, pagecacheRT } = this;
+    return { wroteOffset, wroteBytes, msgId, msgIds, storeTimestamp, logicsOffset, msgNum, pagecacheRT };
+  }
 }

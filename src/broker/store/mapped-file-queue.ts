@@ -2,7 +2,7 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Logger } from '../../common/logging/logger.js';
-import { MappedFile, offset2FileName } from './mapped-file.js';
+import { MappedFile, ReadAheadCache, offset2FileName } from './mapped-file.js';
 import type { WriteBufferPool } from './write-buffer-pool.js';
 
 /**
@@ -19,20 +19,25 @@ export class MappedFileQueue {
   flushedWhere = 0;
   /** fdatasync calls issued (tests and stats count group commit with it). */
   fsyncCount = 0;
+  private readonly readCache: ReadAheadCache | undefined;
 
   constructor(
     readonly storePath: string,
     readonly mappedFileSize: number,
     private readonly pool: WriteBufferPool,
     private readonly log: Logger,
-  ) {}
+    /** Read-ahead for small reads of committed data (the CommitLog's); none by default. */
+    readAhead?: { readonly windowBytes: number; readonly windows: number },
+  ) {
+    this.readCache = readAhead === undefined ? undefined : new ReadAheadCache(readAhead.windowBytes, readAhead.windows);
+  }
 
   /** Opens the existing files (sorted by name, sizes checked); positions are set by recovery. */
   async load(): Promise<void> {
     await mkdir(this.storePath, { recursive: true });
     const names = (await readdir(this.storePath)).filter((n) => /^\d{20}$/.test(n)).sort();
     for (const name of names) {
-      const f = await MappedFile.open(join(this.storePath, name), this.mappedFileSize, this.pool, false);
+      const f = await MappedFile.open(join(this.storePath, name), this.mappedFileSize, this.pool, false, this.readCache);
       f.setPositions(this.mappedFileSize);
       this.files.push(f);
     }
@@ -68,7 +73,7 @@ export class MappedFileQueue {
     const from = again === undefined ? startOffset - (startOffset % this.mappedFileSize) : again.fileFromOffset + this.mappedFileSize;
     const run = (async () => {
       await mkdir(this.storePath, { recursive: true });
-      const f = await MappedFile.open(join(this.storePath, offset2FileName(from)), this.mappedFileSize, this.pool, true);
+      const f = await MappedFile.open(join(this.storePath, offset2FileName(from)), this.mappedFileSize, this.pool, true, this.readCache);
       if (this.files.length === 0) f.firstCreateInQueue = true;
       this.files.push(f);
       return f;

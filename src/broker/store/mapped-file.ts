@@ -44,6 +44,13 @@ export class MappedFile {
   private refCount = 1;
   private available = true;
   private closed: Promise<void> | undefined;
+  /**
+   * Start of the zeros a BLANK record implies: the 8 BLANK bytes are buffered but wrotePosition jumps
+   * to the file end, and [zeroTailFrom, fileSize) is never written (the preallocated file is zero there).
+   */
+  private zeroTailFrom = Number.POSITIVE_INFINITY;
+  /** Bumped by truncation: a read-ahead issued before it must not be cached after it. */
+  private generation = 0;
   /** Wall-clock ms of the last append or load; expiry reads it (Java uses the file's mtime). */
   lastModifiedTimestamp = Date.now();
   /** Java's firstCreateInQueue: the file a queue was created with (ConsumeQueue pre-blank). */
@@ -54,12 +61,16 @@ export class MappedFile {
     readonly fileSize: number,
     private readonly handle: FileHandle,
     private readonly pool: WriteBufferPool,
+    private readonly readCache: ReadAheadCache | undefined,
   ) {
     this.fileFromOffset = Number(basename(fileName));
   }
 
-  /** Creates (zero-filled, sparse) or opens a file of exactly `fileSize` bytes. */
-  static async open(fileName: string, fileSize: number, pool: WriteBufferPool, create: boolean): Promise<MappedFile> {
+  /**
+   * Creates (zero-filled, sparse) or opens a file of exactly `fileSize` bytes. With `readCache`, small
+   * reads of committed data fetch a whole window into it (sequential consumers then need no syscall).
+   */
+  static async open(fileName: string, fileSize: number, pool: WriteBufferPool, create: boolean, readCache?: ReadAheadCache): Promise<MappedFile> {
     if (!/^\d{20}$/.test(basename(fileName))) throw new Error(`store file name ${fileName} is not a 20-digit offset`);
     const handle = await open(fileName, create ? 'wx+' : 'r+');
     try {
@@ -73,7 +84,7 @@ export class MappedFile {
       await handle.close();
       throw e;
     }
-    return new MappedFile(fileName, fileSize, handle, pool);
+    return new MappedFile(fileName, fileSize, handle, pool, readCache);
   }
 
   get wrotePosition(): number {
@@ -103,6 +114,15 @@ export class MappedFile {
    * has no buffer (commit, then ask again). Call `appended(n)` after writing.
    */
   writableSlice(size: number): { buf: Buffer; pos: number } | undefined {
+    const buf = this.reserve(size);
+    return buf === undefined ? undefined : { buf, pos: this.reservedPos };
+  }
+
+  /**
+   * The put path's allocation-free form of writableSlice: the write buffer in which `size` bytes fit
+   * at `reservedPos`, or undefined when the pool has none. Call `appended(n)` after writing.
+   */
+  reserve(size: number): Buffer | undefined {
     if (size > this.fileSize - this.wrote) throw new Error(`append of ${size} bytes past the end of ${this.fileName}`);
     if (size > this.pool.bufferSize) throw new Error(`append of ${size} bytes exceeds the write buffer (${this.pool.bufferSize})`);
     let seg = this.active;
@@ -115,7 +135,12 @@ export class MappedFile {
       if (buf === undefined) return undefined;
       seg = this.active = { start: this.wrote, buf, len: 0 };
     }
-    return { buf: seg.buf, pos: seg.len };
+    return seg.buf;
+  }
+
+  /** Where the bytes go in the buffer the last `reserve` returned. */
+  get reservedPos(): number {
+    return this.active?.len ?? 0;
   }
 
   /**
@@ -131,6 +156,7 @@ export class MappedFile {
     this.lastModifiedTimestamp = Date.now();
     if (advance !== written) {
       // Nothing may follow the BLANK in this buffer: seal it so positions stay contiguous.
+      this.zeroTailFrom = seg.start + seg.len;
       this.sealed.push(seg);
       this.active = undefined;
     }
@@ -182,15 +208,18 @@ export class MappedFile {
   }
 
   /**
-   * Bytes [pos, pos + size) of appended data: the disk part with a positional read, the rest from
-   * the write buffers. Undefined if the range is not (yet) written or the file was destroyed.
+   * Bytes [pos, pos + size) of appended data: the disk part with a positional read (or from the
+   * read-ahead cache), the rest from the write buffers. Undefined if the range is not (yet) written or
+   * the file was destroyed.
    */
   async read(pos: number, size: number): Promise<Buffer | undefined> {
     if (pos < 0 || size < 0 || pos + size > this.wrote) return undefined;
-    const fast = this.readFromBuffers(pos, size);
+    const fast = this.readFromBuffers(pos, size) ?? this.readCache?.copy(this, pos, size);
     if (fast !== undefined) return fast;
     if (!this.hold()) return undefined;
     try {
+      const ahead = this.readCache;
+      if (ahead !== undefined && size < ahead.windowBytes && pos + size <= this.memStart()) return await this.readAhead(ahead, pos, size);
       const out = Buffer.allocUnsafe(size);
       const diskEnd = Math.min(pos + size, this.memStart());
       let off = 0;
@@ -241,6 +270,9 @@ export class MappedFile {
   async truncateTo(pos: number): Promise<void> {
     await this.commit(0);
     this.releaseAllBuffers();
+    this.generation++;
+    this.readCache?.forget(this);
+    this.zeroTailFrom = Number.POSITIVE_INFINITY;
     await this.handle.truncate(pos);
     await this.handle.truncate(this.fileSize);
     this.wrote = this.committed = this.flushed = pos;
@@ -261,16 +293,26 @@ export class MappedFile {
     return this.sealed[0]?.start ?? this.active?.start ?? this.wrote;
   }
 
+  /**
+   * Copies [pos, pos + size) from the write buffers; false if part of it is not there. Bytes past a
+   * BLANK record up to the file end read as the zeros they are on disk.
+   */
   private copyFromSegments(out: Buffer, pos: number, size: number): boolean {
     let copied = 0;
-    for (const seg of this.segments()) {
+    const sealed = this.sealed;
+    for (let i = 0; i <= sealed.length && copied < size; i++) {
+      const seg = i < sealed.length ? sealed[i]! : this.active;
+      if (seg === undefined) break;
       const from = pos + copied;
       if (from >= seg.start + seg.len) continue;
       if (from < seg.start) return false;
       const n = Math.min(size - copied, seg.start + seg.len - from);
       seg.buf.copy(out, copied, from - seg.start, from - seg.start + n);
       copied += n;
-      if (copied === size) return true;
+    }
+    if (copied < size && pos + copied >= this.zeroTailFrom && pos + size <= this.wrote) {
+      out.fill(0, copied, size);
+      copied = size;
     }
     return copied === size;
   }
@@ -278,6 +320,26 @@ export class MappedFile {
   private *segments(): Generator<Segment> {
     yield* this.sealed;
     if (this.active !== undefined) yield this.active;
+  }
+
+  /**
+   * Reads a window of committed bytes from `pos` (up to the cache's window size, not past the
+   * buffered tail) into the read-ahead cache and answers the first `size` of them.
+   */
+  private async readAhead(cache: ReadAheadCache, pos: number, size: number): Promise<Buffer> {
+    const generation = this.generation;
+    const end = Math.min(pos + cache.windowBytes, this.memStart());
+    const window = Buffer.allocUnsafeSlow(end - pos);
+    let off = 0;
+    while (off < window.length) {
+      const { bytesRead } = await this.handle.read(window, off, window.length - off, pos + off);
+      if (bytesRead === 0) throw new Error(`short read in ${this.fileName} at ${pos + off}`);
+      off += bytesRead;
+    }
+    if (generation === this.generation) cache.put(this, pos, window);
+    const out = Buffer.allocUnsafe(size);
+    window.copy(out, 0, 0, size);
+    return out;
   }
 
   private isAbleToCommit(leastPages: number): boolean {
@@ -330,6 +392,45 @@ export class MappedFile {
 
   private async closeNow(): Promise<void> {
     this.releaseAllBuffers();
+    this.readCache?.forget(this);
     await this.handle.close();
+  }
+}
+
+/**
+ * Windows of committed file bytes read ahead of sequential readers (getMessage of a consumer
+ * catching up, reput after a restart), shared by the files of one queue: at most `maxWindows` of
+ * `windowBytes` each, the oldest replaced first. Committed bytes never change (truncation forgets a
+ * file's windows), so a window stays valid until it is dropped. Java gets the same from the page
+ * cache through its mmap; here it saves one syscall per record.
+ */
+export class ReadAheadCache {
+  private readonly windows: { file: MappedFile; start: number; buf: Buffer }[] = [];
+
+  constructor(
+    readonly windowBytes: number,
+    private readonly maxWindows: number,
+  ) {}
+
+  /** A copy of [pos, pos + size) of `file` if a window holds all of it. */
+  copy(file: MappedFile, pos: number, size: number): Buffer | undefined {
+    const ws = this.windows;
+    for (let i = ws.length - 1; i >= 0; i--) {
+      const w = ws[i]!;
+      if (w.file !== file || pos < w.start || pos + size > w.start + w.buf.length) continue;
+      const out = Buffer.allocUnsafe(size);
+      w.buf.copy(out, 0, pos - w.start, pos - w.start + size);
+      return out;
+    }
+    return undefined;
+  }
+
+  put(file: MappedFile, start: number, buf: Buffer): void {
+    if (this.windows.length >= this.maxWindows) this.windows.shift();
+    this.windows.push({ file, start, buf });
+  }
+
+  forget(file: MappedFile): void {
+    for (let i = this.windows.length - 1; i >= 0; i--) if (this.windows[i]!.file === file) this.windows.splice(i, 1);
   }
 }

@@ -12,7 +12,7 @@ interface GroupCommitRequest {
   readonly nextOffset: number;
   readonly deadline: number;
   done: boolean;
-  readonly resolve: (flushOK: boolean) => void;
+  readonly onFlushed: (flushOK: boolean) => void;
 }
 
 /**
@@ -45,10 +45,16 @@ export class GroupCommitService extends ServiceThread {
   /** Resolves true once data up to `nextOffset` is durable, false after syncFlushTimeout. */
   putRequest(nextOffset: number): Promise<boolean> {
     if (this.queue.flushedWhere >= nextOffset) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => {
-      this.requestsWrite.push({ nextOffset, deadline: Date.now() + this.syncFlushTimeout, done: false, resolve });
-      this.wakeup();
-    });
+    return new Promise<boolean>((resolve) => this.request(nextOffset, resolve));
+  }
+
+  /**
+   * Calls `onFlushed(true)` once data up to `nextOffset` is durable, `onFlushed(false)` after
+   * syncFlushTimeout; exactly once, never synchronously. The CommitLog asks once per group of puts.
+   */
+  request(nextOffset: number, onFlushed: (flushOK: boolean) => void): void {
+    this.requestsWrite.push({ nextOffset, deadline: Date.now() + this.syncFlushTimeout, done: false, onFlushed });
+    this.wakeup();
   }
 
   protected async runOnce(): Promise<void> {
@@ -99,6 +105,11 @@ export class GroupCommitService extends ServiceThread {
   private answer(r: GroupCommitRequest, ok: boolean): void {
     if (r.done) return;
     r.done = true;
-    r.resolve(ok);
+    try {
+      r.onFlushed(ok);
+    } catch (e: unknown) {
+      // A waiter's bug must not stop the answers to the other waiters of the round.
+      this.log.error('group commit waiter failed', { error: e });
+    }
   }
 }
