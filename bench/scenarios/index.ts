@@ -4,3 +4,4 @@ import './store-append.js';
 import './namesrv.js';
 import './producer-send.js';
 import './broker-send.js';
+import './long-poll.js';
