@@ -16,3 +16,8 @@ export type { GetMessageResult, GetMessageStatus, MessageFilter } from './get-me
 export type { CommitLogDispatcher, MessageArrivingListener, TagsCodeResolver } from './dispatcher.js';
 export { CQ_STORE_UNIT_SIZE } from './consume-queue.js';
 export { offset2FileName } from './mapped-file.js';
+export type { QueryMessageResult } from './query-message.js';
+export type { StoreRecoveryResult } from './store-recovery.js';
+export { MAX_MANUAL_DELETE_FILE_TIMES, diskPartitionSpaceUsedRatio, type DiskUsedRatio } from './clean-commit-log-service.js';
+export { StoreCheckpoint } from './checkpoint.js';
+export { IndexService, type QueryOffsetResult } from './index/index-service.js';
