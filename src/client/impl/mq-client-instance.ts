@@ -86,7 +86,7 @@ export class MQClientInstance {
     if (this.mQClientAPIImpl.getNameServerAddressList().length === 0) {
       this.log.warn('no name server address configured (namesrvAddr / NAMESRV_ADDR)', { clientId: this.clientId });
     }
-    this.producerTable.set(CLIENT_INNER_PRODUCER_GROUP, INNER_PRODUCER);
+    if (!this.producerTable.has(CLIENT_INNER_PRODUCER_GROUP)) this.producerTable.set(CLIENT_INNER_PRODUCER_GROUP, INNER_PRODUCER);
     this.startScheduledTask();
     this.state = 'RUNNING';
     this.log.info('the client factory started', { clientId: this.clientId });
@@ -121,13 +121,21 @@ export class MQClientInstance {
   // ---- registration -----------------------------------------------------------------------------
 
   registerProducer(group: string, producer: MQProducerInner): boolean {
-    if (this.producerTable.has(group)) return false;
+    const existing = this.producerTable.get(group);
+    // The CLIENT_INNER_PRODUCER placeholder gives way to a real inner producer (a push consumer's
+    // send-back fallback, Java's mQClientFactory.getDefaultMQProducer()).
+    if (existing !== undefined && existing !== INNER_PRODUCER) return false;
     this.producerTable.set(group, producer);
     return true;
   }
 
   /** Forgets the group and tells every known broker (UNREGISTER_CLIENT). */
   async unregisterProducer(group: string): Promise<void> {
+    if (group === CLIENT_INNER_PRODUCER_GROUP && this.state === 'RUNNING') {
+      // Every running instance has an inner producer in its heartbeats: put the placeholder back.
+      this.producerTable.set(group, INNER_PRODUCER);
+      return;
+    }
     this.producerTable.delete(group);
     await this.unregisterClient(group, undefined);
   }
