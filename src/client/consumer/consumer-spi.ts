@@ -1,0 +1,62 @@
+import type { MessageExt } from '../../common/message/message-ext.js';
+import type { MessageQueue } from '../../common/protocol/body/message-queue.js';
+
+/**
+ * The parts of the push consumer that live in their own modules (ProcessQueue, offset stores,
+ * allocation strategies), as the consume/pull/rebalance services use them. Declared here so those
+ * services depend on behaviour, not on one implementation: unit tests hand in fakes, and the
+ * implementations in `process-queue.ts`, `offset-store/` and `allocate/` satisfy them structurally.
+ */
+
+/** ReadOffsetType (client/consumer/store/ReadOffsetType.java). */
+export const ReadOffsetType = {
+  READ_FROM_MEMORY: 'READ_FROM_MEMORY',
+  READ_FROM_STORE: 'READ_FROM_STORE',
+  MEMORY_FIRST_THEN_STORE: 'MEMORY_FIRST_THEN_STORE',
+} as const;
+export type ReadOffsetType = (typeof ReadOffsetType)[keyof typeof ReadOffsetType];
+
+/** OffsetStore as the consumer uses it; readOffset resolves -1 for "none", -2 for "could not ask". */
+export interface ConsumerOffsetStore {
+  load(): Promise<void> | void;
+  updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void;
+  readOffset(mq: MessageQueue, type: ReadOffsetType): Promise<number>;
+  persistAll(mqs: Iterable<MessageQueue>): Promise<void>;
+  persist(mq: MessageQueue): Promise<void>;
+  removeOffset(mq: MessageQueue): void;
+}
+
+/** AllocateMessageQueueStrategy: pure, inputs sorted; returns the queues `currentCID` owns. */
+export interface AllocateMessageQueueStrategy {
+  readonly name: string;
+  allocate(consumerGroup: string, currentCID: string, mqAll: readonly MessageQueue[], cidAll: readonly string[]): MessageQueue[];
+}
+
+/** ProcessQueue as the pull, consume and rebalance services use it (§11.6). */
+export interface ConsumerProcessQueue {
+  dropped: boolean;
+  locked: boolean;
+  lastLockTimestamp: number;
+  lastPullTimestamp: number;
+  lastConsumeTimestamp: number;
+  tryUnlockTimes: number;
+  readonly msgCount: number;
+  /** Sum of body lengths of the cached messages. */
+  readonly msgSize: number;
+  /** Adds pulled messages; true when an orderly consumer should start a consume request. */
+  putMessage(msgs: readonly MessageExt[]): boolean;
+  /** Removes consumed messages; the offset to commit next, or -1 when the queue was empty. */
+  removeMessage(msgs: readonly MessageExt[]): number;
+  getMaxSpan(): number;
+  isPullExpired(): boolean;
+  isLockExpired(): boolean;
+  hasTempMessage(): boolean;
+  /** Orderly: the next `batchSize` messages in offset order (moved to the consuming map). */
+  takeMessages(batchSize: number): MessageExt[];
+  /** Orderly: the consuming messages are done; the offset to commit, or -1. */
+  commit(): number;
+  /** Orderly: put the consuming messages back to be taken again. */
+  makeMessageToConsumeAgain(msgs: readonly MessageExt[]): void;
+  /** The oldest cached message (lowest offset), if any: cleanExpiredMsg's candidate. */
+  firstMessage?(): MessageExt | undefined;
+}
