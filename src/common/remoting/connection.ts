@@ -91,9 +91,14 @@ export class RemotingConnection implements RemotingChannel, FrameHandler {
     request.flag &= ~(RPC_TYPE_RESPONSE | RPC_ONEWAY);
     // A request object reused by a retry would collide with its first attempt still pending.
     if (this.responses.has(request.opaque)) request.opaque = createOpaque();
-    const response = this.responses.add(request, timeoutMillis);
-    this.write(request);
-    return response;
+    // Encode first: a request that cannot be encoded fails here instead of waiting for its timeout.
+    try {
+      this.write(request);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new RemotingCommandException(String(e)));
+    }
+    // Registering after the write is safe: the response cannot arrive before this returns.
+    return this.responses.add(request, timeoutMillis);
   }
 
   invokeOneway(request: RemotingCommand): Promise<void> {

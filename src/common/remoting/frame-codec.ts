@@ -76,9 +76,10 @@ export function writeFrame(cmd: RemotingCommand, sink: FrameSink, inlineBody: bo
     off = sink.reserve(8 + maxRocketMQHeaderLength(cmd, keys) + inlineLen);
     headerLen = writeRocketMQHeader(cmd, keys, sink.buffer, off + 8) - off - 8;
   } else {
-    const text = jsonHeaderString(cmd);
-    off = sink.reserve(8 + maxUtf8(text) + inlineLen);
-    headerLen = sink.buffer.write(text, off + 8, 'utf8');
+    const ext = cmd.extFields !== undefined ? jsonExtFieldsText(cmd.extFields, cmd.fastFieldCount) : '';
+    const remark = cmd.remark !== undefined && cmd.remark !== null ? JSON.stringify(cmd.remark) : '';
+    off = sink.reserve(8 + JSON_FIXED_MAX + maxUtf8(cmd.language) + maxUtf8(ext) + maxUtf8(remark) + inlineLen);
+    headerLen = writeJsonHeader(cmd, ext, remark, sink.buffer, off + 8) - off - 8;
   }
   const buf = sink.buffer;
   buf.writeInt32BE(4 + headerLen + bodyLen, off);
@@ -153,24 +154,81 @@ function jsonExtKeys(ext: ExtFields, fastFieldCount: number): string[] {
 // ---------------------------------------------------------------------------------------------
 // JSON header: fastjson writes bean properties alphabetically and omits nulls (§1.6).
 
-/** The JSON header as text; encoders write it as UTF-8 wherever the frame is being built. */
-export function jsonHeaderString(cmd: RemotingCommand): string {
-  let ext = '';
-  if (cmd.extFields !== undefined) {
-    ext = ',"extFields":{';
-    let first = true;
-    for (const k of jsonExtKeys(cmd.extFields, cmd.fastFieldCount)) {
-      const v = cmd.extFields[k];
-      if (v === undefined || v === null) continue;
-      ext += `${first ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(v)}`;
-      first = false;
-    }
-    ext += '}';
+/** `,"extFields":{…}` in Java HashMap order, or '' when no field has a value… as fastjson writes it. */
+function jsonExtFieldsText(extFields: ExtFields, fastFieldCount: number): string {
+  let ext = ',"extFields":{';
+  let first = true;
+  for (const k of jsonExtKeys(extFields, fastFieldCount)) {
+    const v = extFields[k];
+    if (v === undefined || v === null) continue;
+    ext += `${first ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(v)}`;
+    first = false;
   }
+  return `${ext}}`;
+}
+
+/** The JSON header as text (encodeJsonHeader); writeFrame writes the same bytes without it. */
+export function jsonHeaderString(cmd: RemotingCommand): string {
+  const ext = cmd.extFields !== undefined ? jsonExtFieldsText(cmd.extFields, cmd.fastFieldCount) : '';
   const remark = cmd.remark !== undefined && cmd.remark !== null ? `,"remark":${JSON.stringify(cmd.remark)}` : '';
   const st = cmd.serializeType === SerializeType.ROCKETMQ ? 'ROCKETMQ' : 'JSON';
-  // One template: V8 builds it in a single pass instead of a chain of `+=` cons strings.
   return `{"code":${cmd.code}${ext},"flag":${cmd.flag},"language":"${cmd.language}","opaque":${cmd.opaque}${remark},"serializeTypeCurrentRPC":"${st}","version":${cmd.version}}`;
+}
+
+/*
+ * writeJsonHeader builds the same bytes as jsonHeaderString straight in the frame buffer: the
+ * fixed text as pre-encoded ASCII, the four numbers as digits, only extFields and remark (which
+ * need JSON escaping) as strings. A header string costs ~360 bytes of garbage per frame.
+ */
+const ascii = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'latin1'));
+const J_CODE = ascii('{"code":');
+const J_FLAG = ascii(',"flag":');
+const J_LANGUAGE = ascii(',"language":"');
+const J_OPAQUE = ascii('","opaque":');
+const J_REMARK = ascii(',"remark":');
+const J_VERSION_JSON = ascii(',"serializeTypeCurrentRPC":"JSON","version":');
+const J_VERSION_ROCKETMQ = ascii(',"serializeTypeCurrentRPC":"ROCKETMQ","version":');
+/** The longest number `${n}` can print (e.g. -1.2345678901234567e-300). */
+const MAX_NUMBER_TEXT = 24;
+/** Room for everything but language, extFields and remark. */
+const JSON_FIXED_MAX =
+  J_CODE.length + J_FLAG.length + J_LANGUAGE.length + J_OPAQUE.length + J_REMARK.length + J_VERSION_ROCKETMQ.length + 1 + 4 * MAX_NUMBER_TEXT;
+
+function putAscii(buf: Buffer, p: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) buf[p + i] = bytes[i]!;
+  return p + bytes.length;
+}
+
+/** `${n}` at p, as the template literal would print it. */
+function putNumber(buf: Buffer, p: number, n: number): number {
+  if ((n | 0) !== n) return p + buf.write(String(n), p, 'latin1');
+  let v = n;
+  if (v < 0) {
+    buf[p++] = 0x2d;
+    v = -v; // -2^31 becomes 2^31: still exact as a double
+  }
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  for (let i = p + digits - 1; i >= p; i--) {
+    buf[i] = 0x30 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return p + digits;
+}
+
+/** Writes the JSON header at p; `ext` and `remark` are jsonExtFieldsText and JSON.stringify(remark) or ''. */
+function writeJsonHeader(cmd: RemotingCommand, ext: string, remark: string, buf: Buffer, p: number): number {
+  p = putNumber(buf, putAscii(buf, p, J_CODE), cmd.code);
+  if (ext.length > 0) p += buf.write(ext, p, 'utf8');
+  p = putNumber(buf, putAscii(buf, p, J_FLAG), cmd.flag);
+  p = putAscii(buf, p, J_LANGUAGE);
+  p += buf.write(cmd.language, p, 'utf8');
+  p = putNumber(buf, putAscii(buf, p, J_OPAQUE), cmd.opaque);
+  if (remark.length > 0) p += buf.write(remark, putAscii(buf, p, J_REMARK), 'utf8') + J_REMARK.length;
+  p = putAscii(buf, p, cmd.serializeType === SerializeType.ROCKETMQ ? J_VERSION_ROCKETMQ : J_VERSION_JSON);
+  p = putNumber(buf, p, cmd.version);
+  buf[p] = 0x7d;
+  return p + 1;
 }
 
 export function encodeJsonHeader(cmd: RemotingCommand): Buffer {
@@ -209,16 +267,16 @@ function decodeJsonHeaderText(text: string): RemotingCommand {
   }
   let remark: string | undefined;
   if (h.remark !== undefined && h.remark !== null) remark = String(h.remark);
-  return new RemotingCommand({
-    code: asInt(h.code, 'code'),
-    language: language as LanguageCodeName,
-    version: h.version === undefined ? 0 : asInt(h.version, 'version'),
-    opaque: h.opaque === undefined ? 0 : asInt(h.opaque, 'opaque'),
-    flag: h.flag === undefined ? 0 : asInt(h.flag, 'flag'),
+  return RemotingCommand.decoded(
+    asInt(h.code, 'code'),
+    language as LanguageCodeName,
+    h.version === undefined ? 0 : asInt(h.version, 'version'),
+    h.opaque === undefined ? 0 : asInt(h.opaque, 'opaque'),
+    h.flag === undefined ? 0 : asInt(h.flag, 'flag'),
     remark,
     extFields,
-    serializeType: SerializeType.JSON,
-  });
+    SerializeType.JSON,
+  );
 }
 
 /**
@@ -346,5 +404,5 @@ function decodeRocketMQHeaderAt(bytes: Buffer, start: number, limit: number): Re
       p += vl;
     }
   }
-  return new RemotingCommand({ code, language, version, opaque, flag, remark, extFields, serializeType: SerializeType.ROCKETMQ });
+  return RemotingCommand.decoded(code, language, version, opaque, flag, remark, extFields, SerializeType.ROCKETMQ);
 }

@@ -40,6 +40,9 @@ export interface RemotingCommandInit {
   fastFieldCount?: number;
 }
 
+/** Placeholder init of RemotingCommand.decoded, overwritten field by field (same hidden class). */
+const DECODED_INIT: RemotingCommandInit = { code: 0 };
+
 export class RemotingCommand {
   code: number;
   language: LanguageCodeName;
@@ -68,6 +71,33 @@ export class RemotingCommand {
     this.body = init.body;
     this.serializeType = init.serializeType ?? SerializeType.JSON;
     this.fastFieldCount = init.fastFieldCount ?? 0;
+  }
+
+  /**
+   * A command with every field given, for decoders: no init object per frame. Not for general
+   * use — the constructor's defaults are what callers want.
+   * @internal
+   */
+  static decoded(
+    code: number,
+    language: LanguageCodeName,
+    version: number,
+    opaque: number,
+    flag: number,
+    remark: string | undefined,
+    extFields: ExtFields | undefined,
+    serializeType: SerializeType,
+  ): RemotingCommand {
+    const cmd = new RemotingCommand(DECODED_INIT);
+    cmd.code = code;
+    cmd.language = language;
+    cmd.version = version;
+    cmd.opaque = opaque;
+    cmd.flag = flag;
+    cmd.remark = remark;
+    cmd.extFields = extFields;
+    cmd.serializeType = serializeType;
+    return cmd;
   }
 
   /** A new request with a fresh opaque. */

@@ -2,13 +2,27 @@ import { RemotingTimeoutException, type RemotingException } from '../errors.js';
 import type { RemotingCommand } from './remoting-command.js';
 
 /** A request waiting for its response (Java's ResponseFuture). */
-interface PendingRequest {
-  readonly opaque: number;
-  readonly code: number;
-  readonly timeoutMillis: number;
-  readonly deadline: number;
-  readonly resolve: (response: RemotingCommand) => void;
-  readonly reject: (error: Error) => void;
+class PendingRequest {
+  constructor(
+    readonly opaque: number,
+    readonly code: number,
+    readonly timeoutMillis: number,
+    readonly deadline: number,
+    readonly resolve: (response: RemotingCommand) => void,
+    readonly reject: (error: Error) => void,
+  ) {}
+}
+
+/*
+ * One executor for every request promise: it parks the resolving functions here and add() takes
+ * them right after `new Promise` returns (the executor runs synchronously). A closure per
+ * request would be one more allocation on the hottest path.
+ */
+let parkedResolve: ((response: RemotingCommand) => void) | undefined;
+let parkedReject: ((error: Error) => void) | undefined;
+function parkResolvers(resolve: (response: RemotingCommand) => void, reject: (error: Error) => void): void {
+  parkedResolve = resolve;
+  parkedReject = reject;
 }
 
 /**
@@ -38,10 +52,12 @@ export class ResponseTable {
   /** Registers a request; its promise settles with the response, a timeout or a failure. */
   add(request: RemotingCommand, timeoutMillis: number): Promise<RemotingCommand> {
     const deadline = Date.now() + timeoutMillis;
-    return new Promise<RemotingCommand>((resolve, reject) => {
-      this.pending.set(request.opaque, { opaque: request.opaque, code: request.code, timeoutMillis, deadline, resolve, reject });
-      if (deadline < this.timerDeadline) this.arm(deadline);
-    });
+    const promise = new Promise<RemotingCommand>(parkResolvers);
+    const p = new PendingRequest(request.opaque, request.code, timeoutMillis, deadline, parkedResolve!, parkedReject!);
+    parkedResolve = parkedReject = undefined;
+    this.pending.set(p.opaque, p);
+    if (deadline < this.timerDeadline) this.arm(deadline);
+    return promise;
   }
 
   /** Settles the request `response` answers; false when none waits (late or unknown opaque). */

@@ -125,3 +125,24 @@ describe('WriteBatcher', () => {
     expect(socket.stream()).to.deep.equal(encodeFrame(cmd(2, 10)));
   });
 });
+
+describe('writeFrame (JSON header written in place)', () => {
+  const cases: [string, () => RemotingCommand][] = [
+    ['negative and extreme numbers', () => new RemotingCommand({ code: -1, opaque: -2147483648, flag: 2147483647, version: 0 })],
+    ['non-integer numbers as the template prints them', () => new RemotingCommand({ code: 1.5, opaque: Number.NaN, flag: 1e21, version: -0 })],
+    ['remark with quotes, controls and non-ASCII', () => new RemotingCommand({ code: 1, remark: 'a "q" \\ \n\t é 中 😀 \u0001' })],
+    ['empty remark', () => new RemotingCommand({ code: 1, remark: '' })],
+    ['extFields with escapes and non-ASCII', () => new RemotingCommand({ code: 1, extFields: { 'k"1': 'v\n1', 'ключ': '值', empty: '' } })],
+    ['empty extFields', () => new RemotingCommand({ code: 1, extFields: {} })],
+    ['another language and version', () => new RemotingCommand({ code: 7, language: 'GO', serializeType: SerializeType.JSON, version: 317, opaque: 99 })],
+  ];
+  for (const [name, make] of cases) {
+    it(`matches encodeFrame: ${name}`, async () => {
+      const socket = new FakeSocket();
+      const w = new WriteBatcher(socket);
+      w.add(make());
+      await tick();
+      expect(socket.stream().toString('latin1')).to.equal(encodeFrame(make()).toString('latin1'));
+    });
+  }
+});
