@@ -17,20 +17,29 @@ export class ScheduledTasks {
   /** Runs `task` after `initialDelayMillis`, then `periodMillis()` after each run ends. */
   scheduleWithFixedDelay(name: string, initialDelayMillis: number, periodMillis: () => number, task: () => Promise<void> | void): void {
     if (this.cancelled) return;
+    let wokenWhileRunning = false;
     const arm = (delay: number): void => {
       if (this.cancelled) return;
       const timer = setTimeout(() => {
         this.timers.delete(name);
-        const run = this.runSafely(name, task).then(() => arm(periodMillis()));
+        const run = this.runSafely(name, task).then(() => {
+          const again = wokenWhileRunning;
+          wokenWhileRunning = false;
+          arm(again ? 0 : periodMillis());
+        });
         this.track(run);
       }, Math.max(0, delay));
       timer.unref();
       this.timers.set(name, timer);
     };
     this.wakeups.set(name, () => {
-      // Wake a waiting task now (RebalanceService.wakeup); a task already running is left alone.
+      // Wake a waiting task now (RebalanceService.wakeup). A wakeup during a run is not lost: as
+      // Java's ServiceThread (hasNotified), the task runs once more right after the current run.
       const t = this.timers.get(name);
-      if (t === undefined) return;
+      if (t === undefined) {
+        wokenWhileRunning = true;
+        return;
+      }
       clearTimeout(t);
       this.timers.delete(name);
       arm(0);
