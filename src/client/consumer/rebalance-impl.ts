@@ -79,7 +79,7 @@ export abstract class RebalanceImpl {
   }
 
   private async rebalanceByTopic(topic: string, isOrder: boolean): Promise<void> {
-    const mqSet = this.topicSubscribeInfoTable.get(topic);
+    let mqSet = this.topicSubscribeInfoTable.get(topic);
     if (this.messageModel === 'BROADCASTING') {
       if (mqSet === undefined) {
         this.log.warn('doRebalance, but the topic not exist', { group: this.consumerGroup, topic });
@@ -89,6 +89,8 @@ export abstract class RebalanceImpl {
       return;
     }
     const cidAll = await this.mQClientFactory.findConsumerIdList(topic, this.consumerGroup);
+    // Read again: the route may have arrived while the consumer list was asked for.
+    mqSet = this.topicSubscribeInfoTable.get(topic);
     if (mqSet === undefined) {
       if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) this.log.warn('doRebalance, but the topic not exist', { group: this.consumerGroup, topic });
       return;
