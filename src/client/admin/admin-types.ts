@@ -1,0 +1,113 @@
+/**
+ * MQAdmin's typed results. Java's DefaultMQAdminExt hands back wire bodies keyed by MessageQueue
+ * (HashMaps with no order); these are flat rows sorted by topic / broker / queue, so a table or a
+ * JSON document can be printed from them as they are.
+ */
+import type { Connection } from '../../common/protocol/body/connection.js';
+import type { ConsumeFromWhere, ConsumeType, MessageModel } from '../../common/protocol/body/consumer-enums.js';
+
+/** One queue of a topic (GET_TOPIC_STATS_INFO). */
+export interface TopicQueueStatus {
+  brokerName: string;
+  queueId: number;
+  minOffset: number;
+  maxOffset: number;
+  /** Store time of the newest message (0 when the queue is empty). */
+  lastUpdateTimestamp: number;
+}
+
+/** One broker address of a cluster, with what its GET_BROKER_RUNTIME_INFO said (clusterList). */
+export interface ClusterBrokerInfo {
+  clusterName: string;
+  brokerName: string;
+  brokerId: number;
+  addr: string;
+  /** brokerVersionDesc, e.g. "V4_9_8". */
+  version: string | undefined;
+  /** First figure of putTps / getTransferedTps (the last 10 s). */
+  inTps: number;
+  outTps: number;
+  /** Hours since the oldest stored message (earliestMessageTimeStamp), as mqadmin prints it. */
+  hours: number | undefined;
+  /** commitLogDiskRatio: used fraction of the store's disk. */
+  diskRatio: number | undefined;
+  /** Every runtime key; undefined when the broker did not answer (see `error`). */
+  runtime: Record<string, string> | undefined;
+  error: string | undefined;
+}
+
+/** consumerProgress: one queue of one topic the group consumes. */
+export interface QueueProgress {
+  topic: string;
+  brokerName: string;
+  queueId: number;
+  brokerOffset: number;
+  consumerOffset: number;
+  /** brokerOffset − consumerOffset: messages not consumed yet. */
+  diff: number;
+  /** Store time of the last consumed message (0 if unknown). */
+  lastTimestamp: number;
+}
+
+export interface ConsumerProgress {
+  group: string;
+  /** Σ consumeTps over the brokers (GET_CONSUME_STATS). */
+  consumeTps: number;
+  /** Σ diff: the group's lag. */
+  totalDiff: number;
+  queues: QueueProgress[];
+}
+
+export interface SubscriptionView {
+  topic: string;
+  subString: string;
+  expressionType: string;
+  tags: string[];
+  subVersion: number;
+}
+
+/** consumerConnection: who is connected for a group and what it subscribes. */
+export interface ConsumerConnectionInfo {
+  group: string;
+  connections: Connection[];
+  subscriptions: SubscriptionView[];
+  consumeType: ConsumeType | undefined;
+  messageModel: MessageModel | undefined;
+  consumeFromWhere: ConsumeFromWhere | undefined;
+}
+
+/** A queue's new offset after a reset. */
+export interface QueueOffset {
+  topic: string;
+  brokerName: string;
+  queueId: number;
+  offset: number;
+}
+
+/** One queue handled by the offline reset path (Java's RollbackStats). */
+export interface RollbackStats {
+  brokerName: string;
+  queueId: number;
+  brokerOffset: number;
+  consumerOffset: number;
+  /** The offset the timestamp maps to. */
+  timestampOffset: number;
+  /** What was committed (the old consumer offset when not forced and the timestamp lies ahead). */
+  rollbackOffset: number;
+}
+
+/**
+ * resetOffsetByTimestamp. `CLIENTS_NOTIFIED`: the broker computed the offsets and pushed them to the
+ * group's online clients (INVOKE_BROKER_TO_RESET_OFFSET). `OFFSETS_COMMITTED`: no client was online,
+ * so the offsets were committed on the brokers directly (mqadmin's ResetOffsetByTimeOldCommand).
+ */
+export type ResetOffsetResult =
+  | { mode: 'CLIENTS_NOTIFIED'; offsets: QueueOffset[] }
+  | { mode: 'OFFSETS_COMMITTED'; rollbacks: RollbackStats[] };
+
+/** The broker config of one address (getBrokerConfig). */
+export interface BrokerConfigEntry {
+  brokerName: string | undefined;
+  addr: string;
+  config: Record<string, string>;
+}

@@ -1,0 +1,354 @@
+import { ClientErrorCode, MQClientException } from '../../common/errors.js';
+import { createLogger, type Logger } from '../../common/logging/logger.js';
+import type { MessageExt } from '../../common/message/message-ext.js';
+import { MASTER_ID, selectBrokerAddr } from '../../common/protocol/body/broker-data.js';
+import type { ClusterInfo } from '../../common/protocol/body/cluster-info.js';
+import { compareMessageQueue } from '../../common/protocol/body/message-queue.js';
+import type { SubscriptionGroupConfig } from '../../common/protocol/body/subscription-group-config.js';
+import type { TopicConfig } from '../../common/protocol/body/topic-config.js';
+import type { TopicRouteData } from '../../common/protocol/body/topic-route-data.js';
+import { ResponseCode } from '../../common/protocol/response-code.js';
+import { RemotingClient } from '../../common/remoting/remoting-client.js';
+import { ClientConfig } from '../client-config.js';
+import { MQClientAPIImpl } from '../impl/mq-client-api.js';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
+import type {
+  BrokerConfigEntry,
+  ClusterBrokerInfo,
+  ConsumerConnectionInfo,
+  ConsumerProgress,
+  QueueProgress,
+  ResetOffsetResult,
+  TopicQueueStatus,
+} from './admin-types.js';
+import { MessageQueries } from './message-queries.js';
+import { MQAdminAPI } from './mq-admin-api.js';
+import { resetOffsetByTimestamp } from './reset-offset.js';
+
+export interface MQAdminOptions {
+  /** `host:port[;host:port]`; default NAMESRV_ADDR. */
+  namesrvAddr?: string;
+  /** Per-request timeout (DefaultMQAdminExt's default: 5000 ms). */
+  timeoutMillis?: number;
+  logger?: Logger;
+}
+
+const DEFAULT_ADMIN_TIMEOUT_MILLIS = 5000;
+
+/**
+ * The admin client (Java's DefaultMQAdminExt): topics, groups, consumer progress, messages and
+ * broker config, spoken to a name server and its brokers with RocketMQ 4.9's admin requests.
+ * Results are typed rows (admin-types.ts), not wire bodies.
+ *
+ *   const admin = new MQAdmin({ namesrvAddr: '127.0.0.1:9876' });
+ *   await admin.start();
+ *   const progress = await admin.examineConsumeStats('my-group');
+ *   await admin.shutdown();
+ */
+export class MQAdmin {
+  readonly timeoutMillis: number;
+  /** The consumer-side requests (route, pull, offsets, view message) come from the client core. */
+  readonly clientAPI: MQClientAPIImpl;
+  readonly api: MQAdminAPI;
+  readonly messages: MessageQueries;
+  private readonly remoting: RemotingClient;
+  private started = false;
+
+  constructor(options: MQAdminOptions = {}) {
+    const log = options.logger ?? createLogger('rocketmq').namespace('MQAdmin');
+    const config = new ClientConfig(options.namesrvAddr === undefined ? {} : { namesrvAddr: options.namesrvAddr });
+    this.timeoutMillis = options.timeoutMillis ?? DEFAULT_ADMIN_TIMEOUT_MILLIS;
+    this.remoting = new RemotingClient({ logger: log });
+    // Connection problems surface as failed calls; the events are only logged (never unhandled).
+    this.remoting.on('exception', (addr, _ch, error) => log.debug('connection exception', { addr, error: error.message }));
+    this.clientAPI = new MQClientAPIImpl(this.remoting, config, log);
+    this.clientAPI.updateNameServerAddressList(config.namesrvAddrList());
+    this.api = new MQAdminAPI(this.remoting, this.clientAPI.namesrv);
+    this.messages = new MessageQueries(this);
+  }
+
+  /** The admin keeps no background tasks: start only checks that a name server is configured. */
+  async start(): Promise<void> {
+    if (this.clientAPI.getNameServerAddressList().length === 0) {
+      throw new MQClientException(ClientErrorCode.CLIENT_STATE, 'No name server address: give -n / namesrvAddr or set NAMESRV_ADDR');
+    }
+    this.started = true;
+    await Promise.resolve();
+  }
+
+  /** Closes every connection. */
+  async shutdown(): Promise<void> {
+    this.started = false;
+    await this.clientAPI.shutdown();
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  get namesrvAddrList(): readonly string[] {
+    return this.clientAPI.getNameServerAddressList();
+  }
+
+  // ---- cluster ----------------------------------------------------------------------------------
+
+  examineBrokerClusterInfo(): Promise<ClusterInfo> {
+    return this.api.getBrokerClusterInfo(this.timeoutMillis);
+  }
+
+  async fetchBrokerRuntimeStats(brokerAddr: string): Promise<Record<string, string>> {
+    return Object.fromEntries((await this.api.getBrokerRuntimeInfo(brokerAddr, this.timeoutMillis)).table);
+  }
+
+  /** Every broker address of every cluster (or of `clusterName`) with its runtime figures; a broker that does not answer gets `error`. */
+  async clusterList(clusterName?: string): Promise<ClusterBrokerInfo[]> {
+    const info = await this.examineBrokerClusterInfo();
+    if (clusterName !== undefined && !info.clusterAddrTable.has(clusterName)) throw unknownCluster(clusterName);
+    const rows: Promise<ClusterBrokerInfo>[] = [];
+    for (const [cluster, names] of [...info.clusterAddrTable].sort(([a], [b]) => cmp(a, b))) {
+      if (clusterName !== undefined && cluster !== clusterName) continue;
+      for (const brokerName of [...names].sort(cmp)) {
+        const bd = info.brokerAddrTable.get(brokerName);
+        if (bd === undefined) continue;
+        for (const [brokerId, addr] of [...bd.brokerAddrs].sort(([a], [b]) => a - b)) rows.push(this.brokerInfo(cluster, brokerName, brokerId, addr));
+      }
+    }
+    return Promise.all(rows);
+  }
+
+  /** CommandUtil.fetchMasterAddrByClusterName: the masters of a cluster; an unknown cluster throws. */
+  async fetchMasterAddrByClusterName(clusterName: string): Promise<string[]> {
+    const info = await this.examineBrokerClusterInfo();
+    const names = info.clusterAddrTable.get(clusterName);
+    if (names === undefined) throw unknownCluster(clusterName);
+    const out: string[] = [];
+    for (const name of names) {
+      const master = info.brokerAddrTable.get(name)?.brokerAddrs.get(MASTER_ID);
+      if (master !== undefined) out.push(master);
+    }
+    return out.sort(cmp);
+  }
+
+  /** The master address of a broker name (then any slave), from the cluster info. */
+  async findBrokerAddrByName(brokerName: string): Promise<string> {
+    const bd = (await this.examineBrokerClusterInfo()).brokerAddrTable.get(brokerName);
+    const addr = bd === undefined ? undefined : selectBrokerAddr(bd);
+    if (addr === undefined) throw new MQClientException(ClientErrorCode.CLIENT_STATE, `broker ${brokerName} not found on the name server`);
+    return addr;
+  }
+
+  /** The broker name an address is registered under (undefined if none). */
+  async findBrokerNameByAddr(addr: string): Promise<string | undefined> {
+    for (const bd of (await this.examineBrokerClusterInfo()).brokerAddrTable.values()) {
+      for (const a of bd.brokerAddrs.values()) if (a === addr) return bd.brokerName;
+    }
+    return undefined;
+  }
+
+  // ---- topics -----------------------------------------------------------------------------------
+
+  /** UPDATE_AND_CREATE_TOPIC on one broker. */
+  async createAndUpdateTopicConfig(brokerAddr: string, config: TopicConfig): Promise<void> {
+    await this.api.createTopic(brokerAddr, config, this.timeoutMillis);
+  }
+
+  /** Creates/updates the topic on every master of the cluster; resolves to their addresses. */
+  async createAndUpdateTopicConfigOnCluster(clusterName: string, config: TopicConfig): Promise<string[]> {
+    const masters = await this.fetchMasterAddrByClusterName(clusterName);
+    for (const addr of masters) await this.createAndUpdateTopicConfig(addr, config);
+    return masters;
+  }
+
+  /**
+   * mqadmin deleteTopic: DELETE_TOPIC_IN_BROKER on every master of the cluster, then
+   * DELETE_TOPIC_IN_NAMESRV on every name server. Resolves to the masters' addresses.
+   */
+  async deleteTopic(topic: string, clusterName: string): Promise<string[]> {
+    const masters = await this.fetchMasterAddrByClusterName(clusterName);
+    for (const addr of masters) await this.api.deleteTopicInBroker(addr, topic, this.timeoutMillis);
+    for (const ns of this.namesrvAddrList) await this.api.deleteTopicInNameServer(ns, topic, clusterName, this.timeoutMillis);
+    return masters;
+  }
+
+  /** All topics the name server knows, or those of one cluster; sorted. */
+  async fetchTopicList(clusterName?: string): Promise<string[]> {
+    const list = clusterName === undefined
+      ? await this.api.getTopicListFromNameServer(this.timeoutMillis)
+      : await this.api.getTopicsByCluster(clusterName, this.timeoutMillis);
+    return [...list.topicList].sort(cmp);
+  }
+
+  /** GET_ROUTEINFO_BY_TOPIC; an unknown topic throws MQClientException with code TOPIC_NOT_EXIST (17). */
+  examineTopicRouteInfo(topic: string): Promise<TopicRouteData> {
+    return this.clientAPI.getTopicRouteInfoFromNameServer(topic, this.timeoutMillis);
+  }
+
+  /** Java's examineTopicStats: GET_TOPIC_STATS_INFO from every broker of the route, queues sorted. */
+  async examineTopicStats(topic: string): Promise<TopicQueueStatus[]> {
+    const route = await this.examineTopicRouteInfo(topic);
+    const rows: TopicQueueStatus[] = [];
+    for (const bd of route.brokerDatas) {
+      const addr = selectBrokerAddr(bd);
+      if (addr === undefined) continue;
+      const stats = await this.api.getTopicStatsInfo(addr, topic, this.timeoutMillis);
+      for (const [mq, o] of stats.offsetTable) rows.push({ brokerName: mq.brokerName, queueId: mq.queueId, ...o });
+    }
+    if (rows.length === 0) throw new MQClientException(ClientErrorCode.CLIENT_STATE, `Not found the topic stats info of ${topic}`);
+    return rows.sort((a, b) => cmp(a.brokerName, b.brokerName) || a.queueId - b.queueId);
+  }
+
+  // ---- subscription groups ----------------------------------------------------------------------
+
+  async createAndUpdateSubscriptionGroupConfig(brokerAddr: string, config: SubscriptionGroupConfig): Promise<void> {
+    await this.api.createSubscriptionGroup(brokerAddr, config, this.timeoutMillis);
+  }
+
+  async deleteSubscriptionGroup(brokerAddr: string, groupName: string, removeOffset = false): Promise<void> {
+    await this.api.deleteSubscriptionGroup(brokerAddr, groupName, removeOffset, this.timeoutMillis);
+  }
+
+  // ---- consumers --------------------------------------------------------------------------------
+
+  /**
+   * Java's examineConsumeStats: GET_CONSUME_STATS from the brokers of %RETRY%group's route (the
+   * brokers the group consumes from). When that route does not exist yet (no consumer ever connected,
+   * offsets committed by tools), every master of the name server is asked instead. An empty result
+   * throws CONSUMER_NOT_ONLINE (206), as Java does.
+   */
+  async examineConsumeStats(group: string, topic?: string): Promise<ConsumerProgress> {
+    const addrs = await this.brokersOfGroup(group);
+    const queues: QueueProgress[] = [];
+    let consumeTps = 0;
+    for (const addr of addrs) {
+      const stats = await this.api.getConsumeStats(addr, group, topic, this.timeoutMillis * 3);
+      consumeTps += stats.consumeTps;
+      const entries = [...stats.offsetTable].sort(([a], [b]) => compareMessageQueue(a, b));
+      for (const [mq, o] of entries) {
+        queues.push({ topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId, ...o, diff: o.brokerOffset - o.consumerOffset });
+      }
+    }
+    if (queues.length === 0) {
+      throw new MQClientException(
+        ResponseCode.CONSUMER_NOT_ONLINE,
+        `Not found the consumer group consume stats of ${group}, because return offset table is empty, maybe the consumer not consume any message`,
+      );
+    }
+    return { group, consumeTps, totalDiff: queues.reduce((s, q) => s + q.diff, 0), queues };
+  }
+
+  /** GET_CONSUMER_CONNECTION_LIST on a broker of the group; nobody connected throws CONSUMER_NOT_ONLINE (206). */
+  async examineConsumerConnectionInfo(group: string, brokerAddr?: string): Promise<ConsumerConnectionInfo> {
+    const addrs = brokerAddr === undefined ? await this.brokersOfGroup(group) : [brokerAddr];
+    let lastError: unknown;
+    for (const addr of addrs) {
+      try {
+        const cc = await this.api.getConsumerConnectionList(addr, group, this.timeoutMillis);
+        if (cc.connectionSet.length === 0) continue;
+        return {
+          group,
+          connections: [...cc.connectionSet].sort((a, b) => cmp(a.clientId, b.clientId)),
+          subscriptions: [...cc.subscriptionTable.values()]
+            .map((s) => ({ topic: s.topic, subString: s.subString, expressionType: s.expressionType, tags: s.tagsSet, subVersion: s.subVersion }))
+            .sort((a, b) => cmp(a.topic, b.topic)),
+          consumeType: cc.consumeType,
+          messageModel: cc.messageModel,
+          consumeFromWhere: cc.consumeFromWhere,
+        };
+      } catch (e: unknown) {
+        lastError = e;
+      }
+    }
+    throw new MQClientException(ResponseCode.CONSUMER_NOT_ONLINE, `Not found the consumer group connection of ${group}`, lastError === undefined ? {} : { cause: lastError });
+  }
+
+  /** mqadmin resetOffsetByTime: see ResetOffsetResult; `timestamp` −1 means the end of each queue. */
+  resetOffsetByTimestamp(topic: string, group: string, timestamp: number, force = true): Promise<ResetOffsetResult> {
+    return resetOffsetByTimestamp(this, topic, group, timestamp, force);
+  }
+
+  // ---- messages (MessageQueries holds the logic) ----------------------------------------------
+
+  /** An offset msgId (VIEW_MESSAGE_BY_ID at the address it encodes) or, with `topic`, a UNIQ_KEY. */
+  viewMessage(msgId: string, topic?: string): Promise<MessageExt> {
+    return this.messages.viewMessage(msgId, topic);
+  }
+
+  queryMessage(topic: string, key: string, maxNum = 64, begin = 0, end = Number.MAX_SAFE_INTEGER): Promise<MessageExt[]> {
+    return this.messages.queryMessage(topic, key, maxNum, begin, end, false);
+  }
+
+  queryMessageByUniqKey(topic: string, uniqKey: string): Promise<MessageExt> {
+    return this.messages.queryMessageByUniqKey(topic, uniqKey);
+  }
+
+  queryMessageByOffset(topic: string, brokerName: string, queueId: number, offset: number): Promise<MessageExt> {
+    return this.messages.queryMessageByOffset(topic, brokerName, queueId, offset);
+  }
+
+  // ---- broker config ----------------------------------------------------------------------------
+
+  async getBrokerConfig(brokerAddr: string): Promise<Record<string, string>> {
+    const entries = [...(await this.api.getBrokerConfig(brokerAddr, this.timeoutMillis))].sort(([a], [b]) => cmp(a, b));
+    return Object.fromEntries(entries);
+  }
+
+  /** getBrokerConfig of every master of a cluster. */
+  async getClusterBrokerConfig(clusterName: string): Promise<BrokerConfigEntry[]> {
+    const out: BrokerConfigEntry[] = [];
+    for (const addr of await this.fetchMasterAddrByClusterName(clusterName)) {
+      out.push({ brokerName: await this.findBrokerNameByAddr(addr), addr, config: await this.getBrokerConfig(addr) });
+    }
+    return out;
+  }
+
+  async updateBrokerConfig(brokerAddr: string, properties: Readonly<Record<string, string>>): Promise<void> {
+    await this.api.updateBrokerConfig(brokerAddr, new Map(Object.entries(properties)), this.timeoutMillis);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  /** The brokers serving %RETRY%group, or (no such route yet) every master the name server knows. */
+  private async brokersOfGroup(group: string): Promise<string[]> {
+    try {
+      const route = await this.examineTopicRouteInfo(RETRY_GROUP_TOPIC_PREFIX + group);
+      return route.brokerDatas.map((bd) => selectBrokerAddr(bd)).filter((a): a is string => a !== undefined);
+    } catch (e: unknown) {
+      if (!(e instanceof MQClientException) || e.code !== ResponseCode.TOPIC_NOT_EXIST) throw e;
+    }
+    const info = await this.examineBrokerClusterInfo();
+    return [...info.brokerAddrTable.values()].map((bd) => bd.brokerAddrs.get(MASTER_ID)).filter((a): a is string => a !== undefined).sort(cmp);
+  }
+
+  private async brokerInfo(clusterName: string, brokerName: string, brokerId: number, addr: string): Promise<ClusterBrokerInfo> {
+    const row: ClusterBrokerInfo = { clusterName, brokerName, brokerId, addr, version: undefined, inTps: 0, outTps: 0, hours: undefined, diskRatio: undefined, runtime: undefined, error: undefined };
+    try {
+      const kv = await this.fetchBrokerRuntimeStats(addr);
+      row.runtime = kv;
+      row.version = kv.brokerVersionDesc;
+      row.inTps = firstFigure(kv.putTps);
+      row.outTps = firstFigure(kv.getTransferedTps);
+      const earliest = Number(kv.earliestMessageTimeStamp);
+      if (kv.earliestMessageTimeStamp !== undefined && Number.isFinite(earliest)) row.hours = (Date.now() - earliest) / 3_600_000;
+      const ratio = Number(kv.commitLogDiskRatio);
+      if (kv.commitLogDiskRatio !== undefined && Number.isFinite(ratio)) row.diskRatio = ratio;
+    } catch (e: unknown) {
+      // clusterList keeps listing the other brokers (mqadmin prints the stack and goes on).
+      row.error = e instanceof Error ? e.message : String(e);
+    }
+    return row;
+  }
+}
+
+function unknownCluster(clusterName: string): MQClientException {
+  return new MQClientException(ClientErrorCode.CLIENT_STATE, `cluster ${clusterName} not found: make sure the cluster name exists and the name server is the right one`);
+}
+
+/** "12.5 11.0 10.9" (10 s, 1 min, 10 min) → 12.5. */
+function firstFigure(tps: string | undefined): number {
+  const n = Number((tps ?? '').trim().split(' ')[0]);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
