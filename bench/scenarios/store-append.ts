@@ -44,8 +44,9 @@ const VARIANTS: readonly Variant[] = [
  *   is the best any SYNC_FLUSH store can do). `ratioToRaw` is against this; `ratioToRawEndSync` is
  *   against the ASYNC-style raw (one sync at the end), for reference.
  *
- * After the first ASYNC variant the stored messages are scanned with getMessage, 32 at a time, queue
- * by queue (what a pull consumer catching up does): the `store-scan-get32` row.
+ * After the first ASYNC variant (unless `--scan false`) the stored messages are scanned with
+ * getMessage, 32 at a time, the 8 queues in turn (what a consumer of the topic catching up does): the
+ * `store-scan-get32` row.
  */
 registerScenario({
   name: 'store-append',
@@ -55,7 +56,7 @@ registerScenario({
     const unknown = picked?.filter((n) => !VARIANTS.some((v) => v.name === n)) ?? [];
     if (unknown.length > 0) throw new Error(`--variants: unknown ${unknown.join(', ')}; known: ${VARIANTS.map((v) => v.name).join(', ')}`);
     const out: BenchResult[] = [];
-    let scanned = false;
+    let scanned = args.extra.get('scan') === 'false';
     for (const v of VARIANTS) {
       if (picked !== undefined && !picked.includes(v.name)) continue;
       const scan: boolean = !v.sync && !scanned;
@@ -80,8 +81,9 @@ registerScenario({
   },
   summarize: (results) =>
     results.map((r) => {
-      if (r.scenario === 'store-scan-get32') return `${r.scenario}: ${Math.round(r.msgsPerSec).toLocaleString('en-US')} msgs/s (target ≥ 200k)`;
-      const base = `${r.scenario}: ${pct(r.ratioToRaw)} of raw ${Number(r.rawMbPerSec).toFixed(0)} MiB/s`;
+      const cpu = `${Math.round(r.messages / Number(r.cpuSeconds)).toLocaleString('en-US')} msgs per CPU second, CPU ${pct(Number(r.cpuSeconds) / r.seconds)} of wall`;
+      if (r.scenario === 'store-scan-get32') return `${r.scenario}: ${Math.round(r.msgsPerSec).toLocaleString('en-US')} msgs/s (target ≥ 200k); ${cpu}`;
+      const base = `${r.scenario}: ${pct(r.ratioToRaw)} of raw ${Number(r.rawMbPerSec).toFixed(0)} MiB/s; ${cpu}`;
       if (r.ratioToRawEndSync === undefined) return `${base} (target ≥ 50 %)`;
       return `${base} synced every ${Number(r.producers) * r.msgSize} B (target for 64 producers ≥ 30 %); ${pct(r.ratioToRawEndSync)} of raw ${Number(r.rawEndSyncMbPerSec).toFixed(0)} MiB/s synced once`;
     }),
@@ -101,6 +103,7 @@ async function runStore(args: BenchArgs, v: Variant, scan: boolean): Promise<Ben
   const deadline = performance.now() + args.seconds * 1000;
   let messages = 0;
   let failed = 0;
+  const cpu0 = process.cpuUsage();
   const begin = performance.now();
   await Promise.all(
     Array.from({ length: v.producers }, async (_, p) => {
@@ -114,6 +117,7 @@ async function runStore(args: BenchArgs, v: Variant, scan: boolean): Promise<Ben
     }),
   );
   const seconds = (performance.now() - begin) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpu0);
   if (failed > 0) throw new Error(`store-append-${v.name}: ${failed} puts were not PUT_OK`);
   const out: BenchResult[] = [];
   try {
@@ -129,6 +133,7 @@ async function runStore(args: BenchArgs, v: Variant, scan: boolean): Promise<Ben
       p99Ms: p99!,
       maxRssMb: rss.stop(),
       producers: v.producers,
+      cpuSeconds,
     });
     if (scan) out.push(await runScan(args, store, messages));
   } finally {
@@ -139,33 +144,39 @@ async function runStore(args: BenchArgs, v: Variant, scan: boolean): Promise<Ben
 }
 
 /**
- * getMessage 32 at a time over every queue from offset 0 until all `expected` messages were read
- * (checked), or `--seconds` ran out.
+ * getMessage 32 at a time from offset 0 of every queue, the queues in turn (as a consumer of the
+ * topic pulls its 8 queues), until all `expected` messages were read (checked) or `--seconds` ran out.
  */
 async function runScan(args: BenchArgs, store: DefaultMessageStore, expected: number): Promise<BenchResult> {
   await store.reputMessageService.waitCaughtUp();
   const rss = new RssSampler();
   const lat = new LatencyRecorder();
   let messages = 0;
+  const cpu0 = process.cpuUsage();
   const begin = performance.now();
   const deadline = begin + args.seconds * 1000;
   let complete = true;
-  for (let q = 0; q < QUEUES && complete; q++) {
-    let offset = 0;
-    for (;;) {
-      if (performance.now() >= deadline) {
-        complete = false;
-        break;
-      }
+  const offsets = new Array<number>(QUEUES).fill(0);
+  const active = new Set(offsets.keys());
+  while (active.size > 0) {
+    if (performance.now() >= deadline) {
+      complete = false;
+      break;
+    }
+    for (const q of active) {
       const t = performance.now();
-      const r = await store.getMessage('BenchGroup', TOPIC, q, offset, SCAN_BATCH);
+      const r = await store.getMessage('BenchGroup', TOPIC, q, offsets[q]!, SCAN_BATCH);
       lat.record(performance.now() - t);
-      if (r.status !== 'FOUND') break;
+      if (r.status !== 'FOUND') {
+        active.delete(q);
+        continue;
+      }
       messages += r.messageBufferList.length;
-      offset = r.nextBeginOffset;
+      offsets[q] = r.nextBeginOffset;
     }
   }
   const seconds = (performance.now() - begin) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpu0);
   if (complete && messages !== expected) throw new Error(`scan read ${messages} messages, ${expected} were stored`);
   const [p50, p99] = lat.percentiles(50, 99);
   return {
@@ -178,7 +189,17 @@ async function runScan(args: BenchArgs, store: DefaultMessageStore, expected: nu
     p50Ms: p50!,
     p99Ms: p99!,
     maxRssMb: rss.stop(),
+    cpuSeconds,
   };
+}
+
+/**
+ * CPU seconds (user + system, every thread of the process) since `from`: on a shared machine,
+ * messages per CPU second tell what the code costs when wall-clock rates only tell how busy the box was.
+ */
+function cpuSecondsSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 import { CommitRealTimeService } from './flush/commit-real-time-service.js';
 import { FlushRealTimeService } from './flush/flush-real-time-service.js';
 import { GroupCommitService } from './flush/group-commit-service.js';
-import type { MappedFile } from './mapped-file.js';
+import { ReadAheadCache, type MappedFile } from './mapped-file.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
 import { refused, type AppendMessageResult, type PutMessageResult } from './put-message-result.js';
 import { commitLogDir, effectiveWriteBufferSize, type MessageStoreConfig } from './store-config.js';
@@ -26,8 +26,12 @@ import { WriteBufferPool } from './write-buffer-pool.js';
 
 /** Write buffers for the CommitLog when appends commit at once (transientStorePoolEnable=false). */
 const EAGER_COMMIT_BUFFERS = 3;
-/** Read-ahead for getMessage of data already on disk: 8 windows of 256 KiB (2 MiB per CommitLog). */
-const READ_AHEAD = { windowBytes: 256 * 1024, windows: 8 } as const;
+/**
+ * Read-ahead for getMessage of data already on disk: 8 windows of 256 KiB (2 MiB per CommitLog), so
+ * consumers pulling the queues of a topic side by side share a window instead of a syscall each.
+ */
+const READ_AHEAD_WINDOW_BYTES = 256 * 1024;
+const READ_AHEAD_WINDOWS = 8;
 
 /** What an append attempt needs before it can go on: a new file, or a write buffer freed by a commit. */
 const NEED_FILE = 1;
@@ -94,7 +98,8 @@ export class CommitLog {
   ) {
     this.bufferSize = effectiveWriteBufferSize(config);
     const pool = new WriteBufferPool(this.bufferSize, config.transientStorePoolEnable ? config.transientStorePoolSize : EAGER_COMMIT_BUFFERS);
-    this.mappedFileQueue = new MappedFileQueue(commitLogDir(config), config.mappedFileSizeCommitLog, pool, log, READ_AHEAD);
+    const readAhead = new ReadAheadCache(READ_AHEAD_WINDOW_BYTES, READ_AHEAD_WINDOWS);
+    this.mappedFileQueue = new MappedFileQueue(commitLogDir(config), config.mappedFileSizeCommitLog, pool, log, readAhead);
     const q = this.mappedFileQueue;
     const sync = config.flushDiskType === 'SYNC_FLUSH';
     if (sync) this.groupCommitService = new GroupCommitService(q, config.syncFlushTimeout, log);

@@ -7,6 +7,7 @@ import { ConsumeQueue } from './consume-queue.js';
 import { isConsumable, type CommitLogDispatcher } from './dispatcher.js';
 import { ServiceThread } from './service-thread.js';
 import { consumeQueueRootDir, type MessageStoreConfig } from './store-config.js';
+import { ReadAheadCache } from './mapped-file.js';
 import { WriteBufferPool } from './write-buffer-pool.js';
 
 /** Write buffer per ConsumeQueue file: 3,276 units; small because there is one per queue. */
@@ -19,6 +20,8 @@ const CQ_WRITE_BUFFER_BYTES = 64 * 1024;
 export class ConsumeQueueTable implements CommitLogDispatcher {
   private readonly table = new Map<string, Map<number, ConsumeQueue>>();
   private readonly pool: WriteBufferPool;
+  /** Read-ahead windows of unit bytes, shared by every queue so memory stays bounded (32 × 64 KiB). */
+  private readonly readAhead = new ReadAheadCache(64 * 1024, 32);
   readonly rootDir: string;
 
   constructor(
@@ -103,7 +106,7 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
       byId = new Map();
       this.table.set(topic, byId);
     }
-    const cq = new ConsumeQueue(topic, queueId, this.rootDir, this.config.mappedFileSizeConsumeQueue, this.pool, this.log);
+    const cq = new ConsumeQueue(topic, queueId, this.rootDir, this.config.mappedFileSizeConsumeQueue, this.pool, this.log, this.readAhead);
     byId.set(queueId, cq);
     return cq;
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from '../../common/logging/logger.js';
 import { readInt64BE, writeInt64BE } from '../../common/message/index.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
+import type { ReadAheadCache } from './mapped-file.js';
 import type { WriteBufferPool } from './write-buffer-pool.js';
 
 /** ConsumeQueue.CQ_STORE_UNIT_SIZE: commitLogOffset int64, size int32, tagsCode int64. */
@@ -39,8 +40,10 @@ export class ConsumeQueue {
     readonly mappedFileSize: number,
     pool: WriteBufferPool,
     private readonly log: Logger,
+    /** Shared by the table's queues: a pull reads 16,000 bytes of units to use 32 × 20 of them. */
+    readAhead?: ReadAheadCache,
   ) {
-    this.mappedFileQueue = new MappedFileQueue(join(rootDir, topic, String(queueId)), mappedFileSize, pool, log);
+    this.mappedFileQueue = new MappedFileQueue(join(rootDir, topic, String(queueId)), mappedFileSize, pool, log, readAhead);
   }
 
   async load(): Promise<void> {
@@ -168,7 +171,8 @@ export class ConsumeQueue {
     const pos = offset - f.fileFromOffset;
     const size = Math.min(f.wrotePosition - pos, maxUnits * CQ_STORE_UNIT_SIZE);
     if (size <= 0) return undefined;
-    return f.read(pos, size);
+    // Read-only use by the callers: a view of the read-ahead window spares a 16 KB copy per pull.
+    return f.readShared(pos, size);
   }
 
   async getUnit(index: number): Promise<CqUnit | undefined> {

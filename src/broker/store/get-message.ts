@@ -8,6 +8,8 @@ import type { MessageStoreConfig } from './store-config.js';
 /** Java: at most max(16000, maxMsgNums × 20) bytes of ConsumeQueue are scanned per pull. */
 const MIN_FILTER_SCAN_BYTES = 16_000;
 const PERCENT = 100;
+/** Read once, as Java's StoreUtil.TOTAL_PHYSICAL_MEMORY_SIZE: os.totalmem() parses /proc/meminfo on every call. */
+const TOTAL_PHYSICAL_MEMORY_SIZE = totalmem();
 
 /**
  * DefaultMessageStore.getMessage (PROTOCOL.md §9.3, §9.4): statuses, nextBeginOffset / minOffset /
@@ -46,7 +48,7 @@ export async function getMessage(
   if (units === undefined) return plain('OFFSET_FOUND_NULL', correct(offset, cq.rollNextFile(offset)), minOffset, maxOffset);
 
   const maxOffsetPy = commitLog.getMaxOffset();
-  const memory = (totalmem() * config.accessMessageInMemoryMaxRatio) / PERCENT;
+  const memory = (TOTAL_PHYSICAL_MEMORY_SIZE * config.accessMessageInMemoryMaxRatio) / PERCENT;
   let status: GetMessageStatus = 'NO_MATCHED_MESSAGE';
   const buffers: Buffer[] = [];
   const queueOffsets: number[] = [];

@@ -2,7 +2,7 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Logger } from '../../common/logging/logger.js';
-import { MappedFile, ReadAheadCache, offset2FileName } from './mapped-file.js';
+import { MappedFile, offset2FileName, type ReadAheadCache } from './mapped-file.js';
 import type { WriteBufferPool } from './write-buffer-pool.js';
 
 /**
@@ -19,18 +19,15 @@ export class MappedFileQueue {
   flushedWhere = 0;
   /** fdatasync calls issued (tests and stats count group commit with it). */
   fsyncCount = 0;
-  private readonly readCache: ReadAheadCache | undefined;
 
   constructor(
     readonly storePath: string,
     readonly mappedFileSize: number,
     private readonly pool: WriteBufferPool,
     private readonly log: Logger,
-    /** Read-ahead for small reads of committed data (the CommitLog's); none by default. */
-    readAhead?: { readonly windowBytes: number; readonly windows: number },
-  ) {
-    this.readCache = readAhead === undefined ? undefined : new ReadAheadCache(readAhead.windowBytes, readAhead.windows);
-  }
+    /** Read-ahead for small reads of committed data, possibly shared by several queues; none by default. */
+    private readonly readCache?: ReadAheadCache,
+  ) {}
 
   /** Opens the existing files (sorted by name, sizes checked); positions are set by recovery. */
   async load(): Promise<void> {

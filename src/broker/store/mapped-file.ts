@@ -212,14 +212,27 @@ export class MappedFile {
    * read-ahead cache), the rest from the write buffers. Undefined if the range is not (yet) written or
    * the file was destroyed.
    */
-  async read(pos: number, size: number): Promise<Buffer | undefined> {
+  read(pos: number, size: number): Promise<Buffer | undefined> {
+    return this.readRange(pos, size, false);
+  }
+
+  /**
+   * Like `read`, but a range found in (or just read into) the read-ahead cache comes back as a view of
+   * the cache's window, without a copy: the caller reads it and never writes it. For short-lived
+   * lookups such as the ConsumeQueue units a pull scans.
+   */
+  readShared(pos: number, size: number): Promise<Buffer | undefined> {
+    return this.readRange(pos, size, true);
+  }
+
+  private async readRange(pos: number, size: number, shared: boolean): Promise<Buffer | undefined> {
     if (pos < 0 || size < 0 || pos + size > this.wrote) return undefined;
-    const fast = this.readFromBuffers(pos, size) ?? this.readCache?.copy(this, pos, size);
+    const fast = this.readFromBuffers(pos, size) ?? this.readCache?.lookup(this, pos, size, shared);
     if (fast !== undefined) return fast;
     if (!this.hold()) return undefined;
     try {
       const ahead = this.readCache;
-      if (ahead !== undefined && size < ahead.windowBytes && pos + size <= this.memStart()) return await this.readAhead(ahead, pos, size);
+      if (ahead !== undefined && size < ahead.windowBytes && pos + size <= this.memStart()) return await this.readAhead(ahead, pos, size, shared);
       const out = Buffer.allocUnsafe(size);
       const diskEnd = Math.min(pos + size, this.memStart());
       let off = 0;
@@ -326,7 +339,7 @@ export class MappedFile {
    * Reads a window of committed bytes from `pos` (up to the cache's window size, not past the
    * buffered tail) into the read-ahead cache and answers the first `size` of them.
    */
-  private async readAhead(cache: ReadAheadCache, pos: number, size: number): Promise<Buffer> {
+  private async readAhead(cache: ReadAheadCache, pos: number, size: number, shared: boolean): Promise<Buffer> {
     const generation = this.generation;
     const end = Math.min(pos + cache.windowBytes, this.memStart());
     const window = Buffer.allocUnsafeSlow(end - pos);
@@ -337,6 +350,7 @@ export class MappedFile {
       off += bytesRead;
     }
     if (generation === this.generation) cache.put(this, pos, window);
+    if (shared) return window.subarray(0, size);
     const out = Buffer.allocUnsafe(size);
     window.copy(out, 0, 0, size);
     return out;
@@ -412,12 +426,16 @@ export class ReadAheadCache {
     private readonly maxWindows: number,
   ) {}
 
-  /** A copy of [pos, pos + size) of `file` if a window holds all of it. */
-  copy(file: MappedFile, pos: number, size: number): Buffer | undefined {
+  /**
+   * [pos, pos + size) of `file` if a window holds all of it: a copy, or with `shared` a view of the
+   * window (windows are never written after they are filled, so a view stays valid).
+   */
+  lookup(file: MappedFile, pos: number, size: number, shared: boolean): Buffer | undefined {
     const ws = this.windows;
     for (let i = ws.length - 1; i >= 0; i--) {
       const w = ws[i]!;
       if (w.file !== file || pos < w.start || pos + size > w.start + w.buf.length) continue;
+      if (shared) return w.buf.subarray(pos - w.start, pos - w.start + size);
       const out = Buffer.allocUnsafe(size);
       w.buf.copy(out, 0, pos - w.start, pos - w.start + size);
       return out;

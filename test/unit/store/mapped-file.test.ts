@@ -135,6 +135,8 @@ describe('store/MappedFile', () => {
     await h.write(Buffer.alloc(32, 77), 0, 32, 64);
     await h.close();
     expect([...(await f.read(64, 32))!].every((b) => b === 3)).to.equal(true);
+    const view = (await f.readShared(40, 48))!; // a view of the window: same bytes, no copy
+    expect([...view.subarray(0, 24)].every((b) => b === 2) && [...view.subarray(24)].every((b) => b === 3)).to.equal(true);
     // Reads beyond the window, and of the buffered tail, are exact.
     expect([...(await f.read(224, 32))!].every((b) => b === 8)).to.equal(true);
     expect([...(await f.read(256, 32))!].every((b) => b === 99)).to.equal(true);
