@@ -2,10 +2,9 @@ import { join } from 'node:path';
 
 import { createLogger, type Logger } from '../common/logging/logger.js';
 import type { SocketAddress } from '../common/message/index.js';
-import { createDataVersion, dataVersionToJson, nextDataVersion } from '../common/protocol/body/data-version.js';
+import { nextDataVersion } from '../common/protocol/body/data-version.js';
 import { isReadable, isWriteable } from '../common/protocol/body/perm-name.js';
 import type { TopicConfigSerializeWrapper } from '../common/protocol/body/topic-config-serialize-wrapper.js';
-import { toFastJson } from '../common/protocol/json/fastjson-writer.js';
 import { formatAddress } from '../common/remoting/address.js';
 import type { RemotingChannel, RequestProcessor } from '../common/remoting/remoting-channel.js';
 import { RemotingServer } from '../common/remoting/remoting-server.js';
@@ -18,13 +17,26 @@ import { LONG_POLLING_CHECK_INTERVAL_MILLIS, PullRequestHoldService } from './lo
 import { NamesrvRegistrar } from './namesrv-registrar.js';
 import { ConsumerOffsetManager } from './offset/consumer-offset-manager.js';
 import { AdminBrokerProcessor } from './processor/admin-broker-processor.js';
+import { BrokerConfiguration } from './broker-configuration.js';
+import { BrokerRuntimeProcessor } from './processor/broker-runtime-processor.js';
+import { ConsumerAdminProcessor, readDelayOffsetFile } from './processor/consumer-admin-processor.js';
+import { ConsumerRelayProcessor } from './processor/consumer-relay-processor.js';
+import { EndTransactionProcessor } from './processor/end-transaction-processor.js';
+import { QueryMessageProcessor } from './processor/query-message-processor.js';
+import { ResetOffsetProcessor } from './processor/reset-offset-processor.js';
+import { SubscriptionGroupProcessor } from './processor/subscription-group-processor.js';
+import { BrokerStats } from './stats/broker-stats.js';
+import { buildBrokerRuntimeInfo, storeCounters } from './stats/broker-runtime-info.js';
+import { CallSnapshotSampler } from './stats/call-snapshot-sampler.js';
 import { ClientManageProcessor } from './processor/client-manage-processor.js';
 import { ConsumerManageProcessor } from './processor/consumer-manage-processor.js';
 import { PullMessageProcessor } from './processor/pull-message-processor.js';
 import { QueueOffsetProcessor } from './processor/queue-offset-processor.js';
 import { RebalanceLockProcessor } from './processor/rebalance-lock-processor.js';
+import { SendBackMessageProcessor } from './processor/send-back-message-processor.js';
 import { SendMessageProcessor } from './processor/send-message-processor.js';
 import { ViewMessageProcessor } from './processor/view-message-processor.js';
+import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { DefaultMessageStore } from './store/message-store.js';
 import { createMessageStoreConfig, type MessageStoreConfig } from './store/store-config.js';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager.js';
@@ -40,6 +52,8 @@ export interface BrokerControllerOptions {
   logger?: Logger;
   /** Bound on the graceful part of the remoting server's shutdown. */
   shutdownTimeoutMillis?: number;
+  /** Where UPDATE_BROKER_CONFIG persists (Java: the `-c` file); default `<store>/config/broker.properties`. */
+  brokerConfigPath?: string;
 }
 
 /**
@@ -59,11 +73,15 @@ export class BrokerController {
   readonly rebalanceLockManager = new RebalanceLockManager();
   readonly pullRequestHoldService: PullRequestHoldService;
   readonly pullMessageProcessor: PullMessageProcessor;
+  readonly scheduleMessageService: ScheduleMessageService;
   readonly remotingServer: RemotingServer;
   private readonly registrar: NamesrvRegistrar;
   private readonly log: Logger;
-  /** Configuration's DataVersion (GET_BROKER_CONFIG `version`). */
-  private readonly configDataVersion = createDataVersion();
+  /** GET/UPDATE_BROKER_CONFIG over the config objects (Java's Configuration). */
+  readonly configuration: BrokerConfiguration;
+  /** Put/get totals at midnight and the per-second samples of GET_BROKER_RUNTIME_INFO. */
+  readonly brokerStats: BrokerStats;
+  readonly storeStatsSampler: CallSnapshotSampler;
   private readonly timers = new Set<NodeJS.Timeout>();
   private state: 'new' | 'started' | 'stopped' = 'new';
 
@@ -92,7 +110,14 @@ export class BrokerController {
       wakeup: (channel, request) => this.pullMessageProcessor.executeRequestWhenWakeup(channel, request),
       log: root.namespace('PullRequestHoldService'),
     });
+    this.scheduleMessageService = new ScheduleMessageService({
+      messageDelayLevel: this.messageStoreConfig.messageDelayLevel,
+      flushDelayOffsetInterval: () => this.messageStoreConfig.flushDelayOffsetInterval,
+      configPath: join(configDir, 'delayOffset.json'),
+      log: root.namespace('ScheduleMessageService'),
+    });
     this.messageStore = new DefaultMessageStore(this.messageStoreConfig, {
+      tagsCodeResolver: this.scheduleMessageService.tagsCodeResolver(),
       // NotifyMessageArrivingListener: only with long polling, as Java's reput checks.
       messageArrivingListener: {
         arriving: (topic, queueId, logicOffset, tagsCode) => {
@@ -128,6 +153,9 @@ export class BrokerController {
     const store = this.messageStore;
     const maxMessageSize = (): number => this.messageStoreConfig.maxMessageSize;
     const brokerRole = (): MessageStoreConfig['brokerRole'] => this.messageStoreConfig.brokerRole;
+    this.configuration = new BrokerConfiguration(bc, this.messageStoreConfig, options.brokerConfigPath ?? join(configDir, 'broker.properties'), root.namespace('Configuration'));
+    this.storeStatsSampler = new CallSnapshotSampler(() => storeCounters(store.stats));
+    this.brokerStats = new BrokerStats({ putTotal: () => store.stats.putMessageTimesTotal, getTotal: () => store.stats.getMessageTransferedMsgCount });
     this.pullMessageProcessor = new PullMessageProcessor({
       brokerConfig: bc,
       brokerRole,
@@ -149,7 +177,19 @@ export class BrokerController {
           topicConfigManager: this.topicConfigManager,
           subscriptionGroupManager: this.subscriptionGroupManager,
           storeHost: () => this.storeHost,
+          rewriteDelayed: (msg) => this.scheduleMessageService.rewriteDelayed(msg),
           log: root.namespace('SendMessageProcessor'),
+        }),
+      ],
+      [
+        SendBackMessageProcessor.CODES,
+        new SendBackMessageProcessor({
+          brokerConfig: bc,
+          store,
+          topicConfigManager: this.topicConfigManager,
+          subscriptionGroupManager: this.subscriptionGroupManager,
+          rewriteDelayed: (msg) => this.scheduleMessageService.rewriteDelayed(msg),
+          log: root.namespace('SendBackMessageProcessor'),
         }),
       ],
       [PullMessageProcessor.CODES, this.pullMessageProcessor],
@@ -176,19 +216,7 @@ export class BrokerController {
       [QueueOffsetProcessor.CODES, new QueueOffsetProcessor(store)],
       [RebalanceLockProcessor.CODES, new RebalanceLockProcessor(this.rebalanceLockManager)],
       [ViewMessageProcessor.CODES, new ViewMessageProcessor(store, maxMessageSize)],
-      [
-        AdminBrokerProcessor.CODES,
-        new AdminBrokerProcessor({
-          topicConfigManager: this.topicConfigManager,
-          brokerRole,
-          onTopicUpdated: () => {
-            // registerIncrementBrokerData: Java sends just the changed topic; the whole table is equivalent.
-            this.registerBrokerAll(false).catch((e: unknown) => this.log.warn('register after topic update failed', { error: e }));
-          },
-          allConfigsFormatString: () => this.allConfigsFormatString(),
-          configDataVersionJson: () => toFastJson(dataVersionToJson(this.configDataVersion)),
-        }),
-      ],
+      ...this.adminProcessors(root, configDir),
     ];
     for (const [codes, processor] of processors) for (const code of codes) this.remotingServer.registerProcessor(code, processor);
 
@@ -226,8 +254,10 @@ export class BrokerController {
     await this.consumerOffsetManager.load();
     await this.messageStore.start();
     try {
+      await this.startScheduleMessageService();
       await this.remotingServer.start();
     } catch (e: unknown) {
+      await this.scheduleMessageService.shutdown();
       await this.messageStore.shutdown();
       throw e;
     }
@@ -241,6 +271,8 @@ export class BrokerController {
       this.producerManager.scanNotActiveChannel();
       this.consumerManager.scanNotActiveChannel();
     });
+    this.storeStatsSampler.start();
+    this.brokerStats.start();
     this.log.info('broker started', { brokerName: bc.brokerName, brokerAddr: this.brokerAddr, namesrvAddr: bc.namesrvAddr });
   }
 
@@ -253,9 +285,13 @@ export class BrokerController {
     this.state = 'stopped';
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.storeStatsSampler.shutdown();
+    this.brokerStats.shutdown();
     this.pullRequestHoldService.shutdown();
     await this.registrar.unregisterBrokerAll();
     await this.remotingServer.shutdown();
+    // As DefaultMessageStore.shutdown: deliveries stop (and delayOffset.json is written) before the store.
+    await this.scheduleMessageService.shutdown();
     await this.messageStore.shutdown();
     await Promise.all([this.consumerOffsetManager.persist(), this.topicConfigManager.persist(), this.subscriptionGroupManager.persist()]);
     await this.registrar.shutdown();
@@ -276,17 +312,111 @@ export class BrokerController {
     await this.registrar.registerBrokerAll(wrapper, oneway);
   }
 
-  /** Marks the broker configuration changed (UPDATE_BROKER_CONFIG, later). */
-  bumpConfigVersion(): void {
-    nextDataVersion(this.configDataVersion);
-  }
-
   /** Every key of BrokerConfig, NettyServerConfig and MessageStoreConfig as `key=value` lines. */
   allConfigsFormatString(): string {
-    let out = '';
-    for (const [k, v] of Object.entries(this.brokerConfig)) out += `${k}=${String(v)}\n`;
-    for (const [k, v] of Object.entries(this.messageStoreConfig)) out += `${k}=${String(v)}\n`;
-    return out;
+    return this.configuration.allConfigsFormatString();
+  }
+
+  /**
+   * The admin side (AdminBrokerProcessor split by concern), QUERY_MESSAGE and END_TRANSACTION, each
+   * with the narrow views it reads.
+   */
+  private adminProcessors(root: Logger, configDir: string): [readonly number[], RequestProcessor][] {
+    const store = this.messageStore;
+    const brokerRole = (): MessageStoreConfig['brokerRole'] => this.messageStoreConfig.brokerRole;
+    const brokerName = (): string => this.brokerConfig.brokerName;
+    const reregister = (what: string): void => {
+      this.registerBrokerAll(false).catch((e: unknown) => this.log.warn(`register after ${what} failed`, { error: e }));
+    };
+    return [
+      [
+        AdminBrokerProcessor.CODES,
+        new AdminBrokerProcessor({
+          topicConfigManager: this.topicConfigManager,
+          brokerRole,
+          brokerName,
+          store,
+          // registerIncrementBrokerData: Java sends just the changed topic; the whole table is equivalent.
+          onTopicUpdated: () => reregister('topic update'),
+          configuration: this.configuration,
+          onBrokerPermissionChanged: () => {
+            nextDataVersion(this.topicConfigManager.dataVersion);
+            reregister('brokerPermission update');
+          },
+          log: root.namespace('AdminBrokerProcessor'),
+        }),
+      ],
+      [
+        SubscriptionGroupProcessor.CODES,
+        new SubscriptionGroupProcessor({
+          subscriptionGroupManager: this.subscriptionGroupManager,
+          consumerOffsetManager: this.consumerOffsetManager,
+          brokerRole,
+          log: root.namespace('AdminBrokerProcessor'),
+        }),
+      ],
+      [
+        ConsumerAdminProcessor.CODES,
+        new ConsumerAdminProcessor({
+          consumerManager: this.consumerManager,
+          producerManager: this.producerManager,
+          consumerOffsetManager: this.consumerOffsetManager,
+          topicConfigManager: this.topicConfigManager,
+          store,
+          brokerName,
+          delayOffsetJson: () => readDelayOffsetFile(join(configDir, 'delayOffset.json')),
+          log: root.namespace('AdminBrokerProcessor'),
+        }),
+      ],
+      [
+        ResetOffsetProcessor.CODES,
+        new ResetOffsetProcessor({
+          topicConfigManager: this.topicConfigManager,
+          consumerOffsetManager: this.consumerOffsetManager,
+          consumerManager: this.consumerManager,
+          store,
+          brokerName,
+          log: root.namespace('Broker2Client'),
+        }),
+      ],
+      [ConsumerRelayProcessor.CODES, new ConsumerRelayProcessor({ consumerManager: this.consumerManager, store, brokerName, log: root.namespace('Broker2Client') })],
+      [
+        BrokerRuntimeProcessor.CODES,
+        new BrokerRuntimeProcessor({
+          runtimeInfo: () =>
+            buildBrokerRuntimeInfo({
+              brokerConfig: this.brokerConfig,
+              storeConfig: this.messageStoreConfig,
+              store,
+              remainHowManyDataToFlush: () => store.getMaxPhyOffset() - store.commitLog.mappedFileQueue.flushedWhere,
+              remainHowManyDataToCommit: () => store.getMaxPhyOffset() - store.commitLog.mappedFileQueue.committedWhere,
+              sampler: this.storeStatsSampler,
+              brokerStats: this.brokerStats,
+            }),
+          store,
+          log: root.namespace('AdminBrokerProcessor'),
+        }),
+      ],
+      [QueryMessageProcessor.CODES, new QueryMessageProcessor({ store, defaultQueryMaxNum: () => this.messageStoreConfig.defaultQueryMaxNum })],
+      [EndTransactionProcessor.CODES, new EndTransactionProcessor({ brokerRole, store, log: root.namespace('EndTransactionProcessor') })],
+    ];
+  }
+
+  /**
+   * Java's handleScheduleMessageService: load delayOffset.json once the ConsumeQueues are complete
+   * (recovery's re-dispatch included, so no offset is clamped to a half-built queue); deliver only
+   * when not a SLAVE.
+   */
+  private async startScheduleMessageService(): Promise<void> {
+    const store = this.messageStore;
+    await store.reputMessageService.waitCaughtUp();
+    const scheduleStore = {
+      findConsumeQueue: (topic: string, queueId: number) => store.consumeQueueTable.find(topic, queueId),
+      selectOneMessageByOffset: (offset: number, size: number) => store.selectOneMessageByOffset(offset, size),
+      putMessage: (msg: Parameters<DefaultMessageStore['putMessage']>[0]) => store.putMessage(msg),
+    };
+    await this.scheduleMessageService.load(scheduleStore);
+    if (this.messageStoreConfig.brokerRole !== 'SLAVE') this.scheduleMessageService.start(scheduleStore);
   }
 
   private advertisedHost(): string {

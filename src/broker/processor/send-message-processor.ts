@@ -30,13 +30,10 @@ import type { BrokerConfig } from '../broker-config.js';
 import type { PutMessageResult } from '../store/put-message-result.js';
 import type { SubscriptionGroupLookup } from '../subscription/subscription-group-manager.js';
 import type { TopicConfigManager } from '../topic/topic-config-manager.js';
-import { RETRY_GROUP_TOPIC_PREFIX, getDLQTopic, notAllowedSendRemark, validateTopic } from '../topic/topic-validator.js';
+import { RETRY_GROUP_TOPIC_PREFIX, notAllowedSendRemark, validateTopic } from '../topic/topic-validator.js';
 import { FAQ_URL, suggestTodo, topicConfigToString } from './broker-remarks.js';
+import { DLQ_NUMS_PER_GROUP, createDLQTopic, maxReconsumeTimesOf, randomQueueId } from './retry-dlq.js';
 
-/** SendMessageProcessor.DLQ_NUMS_PER_GROUP. */
-export const DLQ_NUMS_PER_GROUP = 1;
-/** MQVersion.Version.V3_4_9.ordinal(): from it on the header's maxReconsumeTimes counts. */
-const V3_4_9 = 111;
 /** Response code "not decided yet", as Java's preSend marks it. */
 const UNDECIDED = -1;
 
@@ -59,9 +56,8 @@ export interface SendMessageProcessorDeps {
   /** brokerIP1:listenPort, the STOREHOST of every record. */
   readonly storeHost: () => SocketAddress;
   /**
-   * The delay hook (issue 7, ScheduleMessageService): given a message with DELAY > 0 it will move it
-   * to SCHEDULE_TOPIC_XXXX before the put. Not wired yet: delayed messages are stored as sent,
-   * i.e. delivered at once.
+   * The delay hook (ScheduleMessageService.rewriteDelayed): moves a message with DELAY > 0 to
+   * SCHEDULE_TOPIC_XXXX before the put. Without it delayed messages are stored as sent.
    */
   readonly rewriteDelayed?: (msg: MessageExtBrokerInner) => void;
   readonly log: Logger;
@@ -142,6 +138,8 @@ export class SendMessageProcessor implements RequestProcessor {
     const props = string2messageProperties(header.properties);
     props.set(MessageConst.PROPERTY_CLUSTER, this.deps.brokerConfig.brokerClusterName);
     batch.setProperties(props);
+    // CommitLog.asyncPutMessages refuses a delayed batch (the delay rewrite is per message).
+    if (batch.delayTimeLevel > 0) return this.handlePutMessageResult({ status: 'MESSAGE_ILLEGAL', reason: 'delayed batch' }, response, queueId);
     this.fillHosts(batch, channel, header);
     const result = await this.deps.store.putMessages(batch);
     return this.handlePutMessageResult(result, response, queueId);
@@ -206,14 +204,14 @@ export class SendMessageProcessor implements RequestProcessor {
       fail(response, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group not exist, ${group} ${suggestTodo(FAQ_URL)}`);
       return undefined;
     }
-    let maxReconsumeTimes = groupConfig.retryMaxTimes;
-    if (request.version >= V3_4_9 && header.maxReconsumeTimes !== undefined) maxReconsumeTimes = header.maxReconsumeTimes;
+    const maxReconsumeTimes = maxReconsumeTimesOf(groupConfig, request.version, header.maxReconsumeTimes);
     const reconsumeTimes = header.reconsumeTimes ?? 0;
     if (reconsumeTimes < maxReconsumeTimes) return topicConfig;
-    const dlqTopic = getDLQTopic(group);
-    const dlq = this.deps.topicConfigManager.createTopicInSendMessageBackMethod(dlqTopic, DLQ_NUMS_PER_GROUP, PermName.PERM_WRITE | PermName.PERM_READ, 0);
-    msg.topic = dlqTopic;
-    msg.queueId = randomInt(99_999_999) % DLQ_NUMS_PER_GROUP;
+    // Java also sets DELAY=0 here, on a property map the header's properties then replace: a
+    // dead letter sent with DELAY > 0 still waits in SCHEDULE_TOPIC_XXXX, headed for the DLQ.
+    const dlq = createDLQTopic(this.deps.topicConfigManager, group);
+    msg.topic = dlq.topicName;
+    msg.queueId = randomQueueId(DLQ_NUMS_PER_GROUP);
     return dlq;
   }
 
