@@ -62,6 +62,16 @@ export class ConsumerOffsetManager implements ConsumerOffsetStore {
     return out;
   }
 
+  /** Groups with offsets for the topic (whichGroupByTopic, for QUERY_TOPIC_CONSUME_BY_WHO). */
+  whichGroupByTopic(topic: string): string[] {
+    const out: string[] = [];
+    for (const key of this.offsetTable.keys()) {
+      const parts = splitTopicAtGroup(key);
+      if (parts !== undefined && parts.topic === topic) out.push(parts.group);
+    }
+    return out;
+  }
+
   removeOffset(group: string): void {
     for (const key of [...this.offsetTable.keys()]) {
       if (splitTopicAtGroup(key)?.group === group) this.offsetTable.delete(key);
