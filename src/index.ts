@@ -7,3 +7,4 @@ export { MessageExt } from './common/message/message-ext.js';
 export { MessageConst } from './common/message/message-const.js';
 export type { MessageQueue } from './common/protocol/body/message-queue.js';
 export { ResponseCode } from './common/protocol/response-code.js';
+export * from './client/consumer/index.js';

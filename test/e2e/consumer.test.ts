@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 
-import { DefaultMQPushConsumerImpl } from '../../src/client/consumer/default-mq-push-consumer-impl.js';
+import { DefaultMQPushConsumer } from '../../src/client/consumer/default-mq-push-consumer.js';
+import { LOCAL_OFFSET_STORE_DIR_ENV } from '../../src/client/consumer/offset-store/local-file-offset-store.js';
 import { ConsumeConcurrentlyStatus, ConsumeOrderlyStatus, orderlyListener, type ConsumeConcurrentlyContext, type MessageListener } from '../../src/client/consumer/listener.js';
 import { Message } from '../../src/common/message/message.js';
 import { RequestCode } from '../../src/common/protocol/request-code.js';
@@ -8,7 +9,7 @@ import type { RemotingCommand } from '../../src/common/remoting/remoting-command
 import type { DefaultMQPushConsumerOptions } from '../../src/client/consumer/push-consumer-options.js';
 import type { RebalanceResult } from '../../src/client/consumer/rebalance-impl.js';
 import type { MessageExt } from '../../src/common/message/message-ext.js';
-import { ConsumerFixture, quietLogger, testParts, uniqueName, waitFor } from '../integration/consumer/support/harness.js';
+import { ConsumerFixture, quietLogger, uniqueName, waitFor } from '../integration/consumer/support/harness.js';
 
 describe('DefaultMQPushConsumer against LocalCluster', function () {
   this.timeout(30_000);
@@ -17,20 +18,17 @@ describe('DefaultMQPushConsumer against LocalCluster', function () {
   beforeEach(async () => {
     fx = new ConsumerFixture();
     await fx.start();
+    // Broadcasting consumers keep offsets in a local file: this test's directory, not ~/.rocketmq_offsets.
+    process.env[LOCAL_OFFSET_STORE_DIR_ENV] = fx.offsetDir;
   });
   afterEach(async () => {
     await fx.close();
   });
 
-  function consumer(options: DefaultMQPushConsumerOptions, topic: string, sub: string, listener: MessageListener, rebalances?: RebalanceResult[]): DefaultMQPushConsumerImpl {
-    const c = new DefaultMQPushConsumerImpl(
-      { namesrvAddr: fx.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...options },
-      quietLogger,
-      testParts(fx.offsetDir),
-      { onRebalance: (r) => rebalances?.push(r) },
-    );
-    c.subscribe(topic, sub);
-    c.registerMessageListener(listener);
+  function consumer(options: DefaultMQPushConsumerOptions, topic: string, sub: string, listener: MessageListener, rebalances?: RebalanceResult[]): DefaultMQPushConsumer {
+    const c = new DefaultMQPushConsumer({ namesrvAddr: fx.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', logger: quietLogger, ...options });
+    c.on('rebalance', (r) => rebalances?.push(r));
+    c.subscribe(topic, sub, listener);
     fx.onClose(() => c.shutdown(1000));
     return c;
   }
@@ -64,7 +62,7 @@ describe('DefaultMQPushConsumer against LocalCluster', function () {
     await fx.send(topic, 40, (i) => tags[i % 4]);
     const got: string[] = [];
     const c = consumer({ consumerGroup: uniqueName('CG') }, topic, 'TagA || TagB', {
-      consumeMessage: (msgs) => {
+      consumeMessage: (msgs: readonly MessageExt[]) => {
         for (const m of msgs) got.push(m.tags ?? '-');
         return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
       },
@@ -90,8 +88,8 @@ describe('DefaultMQPushConsumer against LocalCluster', function () {
     await c2.start();
     const owned = (r: RebalanceResult[]): number => r.filter((x) => x.topic === topic).at(-1)?.mqDivided.length ?? -1;
     await waitFor(() => owned(ra) === 2 && owned(rb) === 2, 15_000, 'two queues each');
-    const q1 = c1.rebalanceImpl?.processQueueTable;
-    const q2 = c2.rebalanceImpl?.processQueueTable;
+    const q1 = c1.defaultMQPushConsumerImpl.rebalanceImpl?.processQueueTable;
+    const q2 = c2.defaultMQPushConsumerImpl.rebalanceImpl?.processQueueTable;
     const ids1 = [...(q1?.keys() ?? [])].filter((q) => q.topic === topic).map((q) => q.queueId);
     const ids2 = [...(q2?.keys() ?? [])].filter((q) => q.topic === topic).map((q) => q.queueId);
     assert.deepEqual([...ids1, ...ids2].sort(), [0, 1, 2, 3], 'each queue owned by exactly one consumer');
@@ -189,7 +187,7 @@ describe('DefaultMQPushConsumer against LocalCluster', function () {
       },
     });
     await c.start();
-    const remoting = c.mQClientFactory?.mQClientAPIImpl.remotingClient;
+    const remoting = c.defaultMQPushConsumerImpl.mQClientFactory?.mQClientAPIImpl.remotingClient;
     assert.ok(remoting);
     const invokeSync = remoting.invokeSync.bind(remoting);
     remoting.invokeSync = (addr, request, timeout) => {

@@ -208,6 +208,13 @@ export class ConsumeMessageConcurrentlyService implements ConsumeMessageService 
   async cleanExpireMsg(now = Date.now()): Promise<void> {
     const timeoutMillis = this.host.settings.consumeTimeout * MILLIS_PER_MINUTE;
     for (const [mq, pq] of this.host.processQueueTable()) {
+      if (pq.cleanExpiredMsg !== undefined) {
+        await pq.cleanExpiredMsg(
+          { consumeTimeout: this.host.settings.consumeTimeout, consumeOrderly: false, sendMessageBack: (msg, delayLevel) => this.host.sendMessageBack(msg, delayLevel, mq.brokerName) },
+          (msg, e) => this.host.log.error('send expired msg exception', { msgId: msg.msgId, error: errorText(e) }),
+        );
+        continue;
+      }
       if (pq.firstMessage === undefined) continue;
       const loops = Math.min(pq.msgCount, CONSUME_CONSTANTS.CLEAN_EXPIRED_MSG_MAX_LOOPS);
       for (let i = 0; i < loops; i++) {

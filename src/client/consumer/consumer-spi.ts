@@ -1,4 +1,6 @@
 import type { MessageExt } from '../../common/message/message-ext.js';
+import type { ProcessQueueInfo } from '../../common/protocol/body/consumer-running-info.js';
+import type { MessageQueueMap } from '../../common/protocol/body/message-queue-map.js';
 import type { MessageQueue } from '../../common/protocol/body/message-queue.js';
 
 /**
@@ -24,6 +26,8 @@ export interface ConsumerOffsetStore {
   persistAll(mqs: Iterable<MessageQueue>): Promise<void>;
   persist(mq: MessageQueue): Promise<void>;
   removeOffset(mq: MessageQueue): void;
+  /** A copy of the in-memory offsets (running info). */
+  cloneOffsetTable?(topic?: string): MessageQueueMap<number>;
 }
 
 /** AllocateMessageQueueStrategy: pure, inputs sorted; returns the queues `currentCID` owns. */
@@ -59,4 +63,8 @@ export interface ConsumerProcessQueue {
   makeMessageToConsumeAgain(msgs: readonly MessageExt[]): void;
   /** The oldest cached message (lowest offset), if any: cleanExpiredMsg's candidate. */
   firstMessage?(): MessageExt | undefined;
+  /** ProcessQueue.cleanExpiredMsg (§11.5), when the implementation has its own. */
+  cleanExpiredMsg?(ctx: { consumeTimeout: number; consumeOrderly: boolean; sendMessageBack(msg: MessageExt, delayLevel: number): Promise<void> }, onError: (msg: MessageExt, error: unknown) => void): Promise<void>;
+  /** GET_CONSUMER_RUNNING_INFO: fill the queue's part of a ProcessQueueInfo. */
+  fillProcessQueueInfo?(info: ProcessQueueInfo): void;
 }

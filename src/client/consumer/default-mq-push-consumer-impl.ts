@@ -319,24 +319,23 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, ConsumeServic
     properties.set(ConsumerRunningInfoProps.PROP_CONSUMER_START_TIMESTAMP, String(this.consumerStartTimestamp));
     const mqTable = new MessageQueueMap<ProcessQueueInfo>();
     const topics = new Set<string>();
+    const offsets = this.offsetStore?.cloneOffsetTable?.();
     for (const [mq, pq] of this.rebalance?.processQueueTable ?? []) {
       topics.add(mq.topic);
-      mqTable.set(mq, {
-        commitOffset: -1,
-        cachedMsgMinOffset: 0,
-        cachedMsgMaxOffset: 0,
-        cachedMsgCount: pq.msgCount,
-        cachedMsgSizeInMiB: Math.floor(pq.msgSize / (1024 * 1024)),
-        transactionMsgMinOffset: 0,
-        transactionMsgMaxOffset: 0,
-        transactionMsgCount: 0,
-        locked: pq.locked,
-        tryUnlockTimes: pq.tryUnlockTimes,
-        lastLockTimestamp: pq.lastLockTimestamp,
-        droped: pq.dropped,
-        lastPullTimestamp: pq.lastPullTimestamp,
-        lastConsumeTimestamp: pq.lastConsumeTimestamp,
-      });
+      const info = emptyProcessQueueInfo(offsets?.get(mq) ?? -1);
+      if (pq.fillProcessQueueInfo !== undefined) pq.fillProcessQueueInfo(info);
+      else
+        Object.assign(info, {
+          cachedMsgCount: pq.msgCount,
+          cachedMsgSizeInMiB: Math.floor(pq.msgSize / (1024 * 1024)),
+          locked: pq.locked,
+          tryUnlockTimes: pq.tryUnlockTimes,
+          lastLockTimestamp: pq.lastLockTimestamp,
+          droped: pq.dropped,
+          lastPullTimestamp: pq.lastPullTimestamp,
+          lastConsumeTimestamp: pq.lastConsumeTimestamp,
+        });
+      mqTable.set(mq, info);
     }
     const statusTable = new Map([...topics].map((t) => [t, this.consumerStatsManager.consumeStatus(t)] as const));
     return { properties, subscriptionSet: this.subscriptions(), mqTable, statusTable };
@@ -449,4 +448,24 @@ const RETRY_DELAY_LEVEL_BASE = 3;
 
 function orderlyMaxReconsumeTimes(configured: number): number {
   return configured === -1 ? ORDERLY_UNLIMITED_RECONSUME_TIMES : configured;
+}
+
+/** Java's ProcessQueueInfo defaults. */
+function emptyProcessQueueInfo(commitOffset: number): ProcessQueueInfo {
+  return {
+    commitOffset,
+    cachedMsgMinOffset: 0,
+    cachedMsgMaxOffset: 0,
+    cachedMsgCount: 0,
+    cachedMsgSizeInMiB: 0,
+    transactionMsgMinOffset: 0,
+    transactionMsgMaxOffset: 0,
+    transactionMsgCount: 0,
+    locked: false,
+    tryUnlockTimes: 0,
+    lastLockTimestamp: 0,
+    droped: false,
+    lastPullTimestamp: 0,
+    lastConsumeTimestamp: 0,
+  };
 }
