@@ -2,6 +2,7 @@
  * The command table of `rmq`. Each command is one entry; the server commands (`dev`, `namesrv`,
  * `broker`) and mqadmin's everyday set are added here as their issues land.
  */
+import { ADMIN_COMMANDS } from './admin/index.js';
 import { runBrokerCommand } from './broker-command.js';
 import { runDevCommand } from './dev-command.js';
 import { runNamesrvCommand } from './namesrv-command.js';
@@ -32,6 +33,8 @@ export const COMMANDS: readonly CliCommand[] = [
     usage: 'rmq broker -n HOST:PORT[;HOST:PORT] [-c broker.conf] [--key=value …]',
     run: runBrokerCommand,
   },
+  // mqadmin's everyday set (issue 11), in src/cli/admin/.
+  ...ADMIN_COMMANDS,
 ];
 
 export function findCommand(name: string): CliCommand | undefined {

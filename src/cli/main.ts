@@ -8,8 +8,15 @@ import { COMMANDS, findCommand } from './commands.js';
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    const target = name === 'help' && rest[0] !== undefined ? findCommand(rest[0]) : undefined;
-    process.stdout.write(target ? `${target.usage}\n\n${target.summary}\n` : usage());
+    const asked = name === 'help' ? rest[0] : undefined;
+    const target = asked === undefined ? undefined : findCommand(asked);
+    if (asked !== undefined && target === undefined) {
+      process.stderr.write(`rmq help: unknown command '${asked}'. Run 'rmq help' for the list.\n`);
+      return 1;
+    }
+    // Admin commands' usage is a whole help page that already holds the summary.
+    if (target !== undefined) process.stdout.write(target.usage.includes(target.summary) ? `${target.usage}\n` : `${target.usage}\n\n${target.summary}\n`);
+    else process.stdout.write(usage());
     return 0;
   }
   const command = findCommand(name);
