@@ -40,8 +40,9 @@ export class ConsumerFixture {
   readonly offsetDir = mkdtempSync(join(tmpdir(), 'rmq-consumer-offsets-'));
   private readonly cleanups: (() => Promise<void>)[] = [];
 
-  async start(): Promise<void> {
-    this.cluster = await LocalCluster.start({ messageStoreConfig: SMALL_STORE });
+  /** `messageDelayLevel` replaces the broker's delay levels (e.g. all 1 s to keep retries short). */
+  async start(messageDelayLevel?: string): Promise<void> {
+    this.cluster = await LocalCluster.start({ messageStoreConfig: messageDelayLevel === undefined ? SMALL_STORE : { ...SMALL_STORE, messageDelayLevel } });
     this.producer = new DefaultMQProducer({ producerGroup: uniqueName('PG'), namesrvAddr: this.cluster.namesrvAddr, logger: quietLogger });
     await this.producer.start();
   }
