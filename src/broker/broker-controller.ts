@@ -364,7 +364,9 @@ export class BrokerController {
           topicConfigManager: this.topicConfigManager,
           store,
           brokerName,
-          delayOffsetJson: () => readDelayOffsetFile(join(configDir, 'delayOffset.json')),
+          // The running service's table (Java: ScheduleMessageService.encode); the file before it loads.
+          delayOffsetJson: () =>
+            this.scheduleMessageService.isStarted() ? Promise.resolve(this.scheduleMessageService.encode()) : readDelayOffsetFile(join(configDir, 'delayOffset.json')),
           log: root.namespace('AdminBrokerProcessor'),
         }),
       ],
@@ -392,6 +394,9 @@ export class BrokerController {
               remainHowManyDataToCommit: () => store.getMaxPhyOffset() - store.commitLog.mappedFileQueue.committedWhere,
               sampler: this.storeStatsSampler,
               brokerStats: this.brokerStats,
+              extraRunningStats: (into) => {
+                for (const [k, v] of this.scheduleMessageService.buildRunningStats((t, q) => store.getMaxOffsetInQueue(t, q))) into.set(k, v);
+              },
             }),
           store,
           log: root.namespace('AdminBrokerProcessor'),
