@@ -211,7 +211,8 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, ConsumeServic
     this.state = 'SHUTDOWN_ALREADY';
     const factory = this.factory as MQClientInstance;
     const group = this.settings.consumerGroup;
-    await this.pullService?.shutdown();
+    // Long-polling pulls in flight are not waited for: their answers are ignored once stopped.
+    await this.pullService?.shutdown(0);
     await this.consumeService?.shutdown(awaitTerminateMillis);
     if (this.consumeOrderly && this.settings.messageModel === 'CLUSTERING') await this.rebalance?.unlockAll(false);
     await this.persistConsumerOffsetNow();

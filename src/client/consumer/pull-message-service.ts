@@ -63,7 +63,7 @@ export class PullMessageService {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.pullRequestQueue.length = 0;
-    if (this.inflight.size === 0) return;
+    if (this.inflight.size === 0 || waitMillis <= 0) return;
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, waitMillis);
