@@ -37,6 +37,7 @@ import { SendBackMessageProcessor } from './processor/send-back-message-processo
 import { SendMessageProcessor } from './processor/send-message-processor.js';
 import { ViewMessageProcessor } from './processor/view-message-processor.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
+import { BrokerReplication } from './ha/broker-replication.js';
 import { DefaultMessageStore } from './store/message-store.js';
 import { createMessageStoreConfig, type MessageStoreConfig } from './store/store-config.js';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager.js';
@@ -75,6 +76,8 @@ export class BrokerController {
   readonly pullMessageProcessor: PullMessageProcessor;
   readonly scheduleMessageService: ScheduleMessageService;
   readonly remotingServer: RemotingServer;
+  /** HA (issue 8): HAService, slave role wiring. */
+  readonly replication: BrokerReplication;
   private readonly registrar: NamesrvRegistrar;
   private readonly log: Logger;
   /** GET/UPDATE_BROKER_CONFIG over the config objects (Java's Configuration). */
@@ -126,6 +129,7 @@ export class BrokerController {
       },
       logger: root.namespace('store'),
     });
+    this.replication = new BrokerReplication({ store: this.messageStore, storeConfig: this.messageStoreConfig, log: root.namespace('HAService') });
     this.remotingServer = new RemotingServer({
       host: bc.bindAddress,
       listenPort: bc.listenPort,
@@ -262,6 +266,7 @@ export class BrokerController {
       throw e;
     }
     if (this.messageStoreConfig.haListenPort === 0 || this.brokerConfig.listenPort === 0) this.messageStoreConfig.haListenPort = this.port + 1;
+    await this.replication.start(this.brokerConfig.bindAddress, this.brokerConfig.listenPort === 0);
     this.pullRequestHoldService.start();
     await this.registerBrokerAll(false);
     const bc = this.brokerConfig;
@@ -290,6 +295,7 @@ export class BrokerController {
     this.pullRequestHoldService.shutdown();
     await this.registrar.unregisterBrokerAll();
     await this.remotingServer.shutdown();
+    await this.replication.shutdown();
     // As DefaultMessageStore.shutdown: deliveries stop (and delayOffset.json is written) before the store.
     await this.scheduleMessageService.shutdown();
     await this.messageStore.shutdown();
@@ -309,7 +315,7 @@ export class BrokerController {
     if (!isWriteable(perm) || !isReadable(perm)) {
       for (const tc of wrapper.topicConfigTable.values()) tc.perm = perm;
     }
-    await this.registrar.registerBrokerAll(wrapper, oneway);
+    this.replication.onRegisterResults(await this.registrar.registerBrokerAll(wrapper, oneway));
   }
 
   /** Every key of BrokerConfig, NettyServerConfig and MessageStoreConfig as `key=value` lines. */

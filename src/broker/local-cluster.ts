@@ -30,8 +30,11 @@ export interface LocalClusterOptions {
   namesrvPort?: number;
   /** 0 (default) = ephemeral; env RMQ_LOCAL_BROKER_PORT overrides the default. */
   listenPort?: number;
-  /** A master/slave pair: comes with HA (issue 7); rejected for now. */
+  /** A master/slave pair: a SLAVE (brokerId 1, same brokerName) follows the master over HA. */
   slave?: boolean;
+  /** The slave's own BrokerConfig / MessageStoreConfig keys on top of the master's (e.g. slaveReadEnable). */
+  slaveBrokerConfig?: Partial<BrokerConfig>;
+  slaveMessageStoreConfig?: Partial<MessageStoreConfig>;
   logger?: Logger;
 }
 
@@ -48,7 +51,14 @@ export class LocalCluster {
     readonly namesrv: NamesrvController,
     readonly broker: BrokerController,
     private readonly tempDir: string | undefined,
+    /** The SLAVE of `slave: true` (undefined otherwise). */
+    readonly slave: BrokerController | undefined = undefined,
   ) {}
+
+  /** The slave's remoting address (undefined without `slave: true`). */
+  get slaveAddr(): string | undefined {
+    return this.slave?.brokerAddr;
+  }
 
   get namesrvAddr(): string {
     return this.namesrv.address;
@@ -64,9 +74,6 @@ export class LocalCluster {
   }
 
   static async start(options: LocalClusterOptions = {}): Promise<LocalCluster> {
-    if (options.slave === true) {
-      throw new ConfigError('slave', 'LocalCluster: slave brokers need HA replication, which is not available yet (issue 7)');
-    }
     const namesrvPort = options.namesrvPort ?? envPort(RMQ_LOCAL_NAMESRV_PORT_ENV) ?? 0;
     const listenPort = options.listenPort ?? envPort(RMQ_LOCAL_BROKER_PORT_ENV) ?? 0;
     const tempDir = options.storePathRootDir === undefined ? await mkdtemp(join(tmpdir(), 'rmq-local-')) : undefined;
@@ -74,6 +81,7 @@ export class LocalCluster {
     const logger = options.logger === undefined ? {} : { logger: options.logger };
     let namesrv: NamesrvController | undefined;
     let broker: BrokerController | undefined;
+    let slave: BrokerController | undefined;
     try {
       namesrv = await startNamesrv({
         listenPort: namesrvPort,
@@ -96,8 +104,28 @@ export class LocalCluster {
         { shutdownTimeoutMillis: LOCAL_SHUTDOWN_TIMEOUT_MILLIS, ...logger },
       );
       await broker.start();
-      return new LocalCluster(namesrv, broker, tempDir);
+      if (options.slave === true) {
+        // Started after the master: its first registration already answers the master's HA address.
+        slave = new BrokerController(
+          {
+            brokerName: LOCAL_BROKER_NAME,
+            brokerIP1: LOOPBACK,
+            brokerIP2: LOOPBACK,
+            bindAddress: LOOPBACK,
+            ...options.brokerConfig,
+            ...options.slaveBrokerConfig,
+            brokerId: 1,
+            listenPort: 0,
+            namesrvAddr: namesrv.address,
+          },
+          { ...options.messageStoreConfig, ...options.slaveMessageStoreConfig, brokerRole: 'SLAVE', storePathRootDir: join(root, 'slave') },
+          { shutdownTimeoutMillis: LOCAL_SHUTDOWN_TIMEOUT_MILLIS, ...logger },
+        );
+        await slave.start();
+      }
+      return new LocalCluster(namesrv, broker, tempDir, slave);
     } catch (e: unknown) {
+      await slave?.shutdown();
       await broker?.shutdown();
       await namesrv?.shutdown();
       if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
@@ -109,6 +137,7 @@ export class LocalCluster {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await this.slave?.shutdown();
     await this.broker.shutdown();
     await this.namesrv.shutdown();
     if (this.tempDir !== undefined) await rm(this.tempDir, { recursive: true, force: true });

@@ -2,8 +2,8 @@ import type { Logger } from '../common/logging/logger.js';
 import { bodyCRC } from '../common/message/body-crc.js';
 import { encodeRegisterBrokerBody } from '../common/protocol/body/register-broker-body.js';
 import type { TopicConfigSerializeWrapper } from '../common/protocol/body/topic-config-serialize-wrapper.js';
-import { createRequestWithHeader } from '../common/protocol/headers/command-header.js';
-import { RegisterBrokerRequestHeader, UnRegisterBrokerRequestHeader } from '../common/protocol/headers/namesrv/register-broker.js';
+import { createRequestWithHeader, readHeader } from '../common/protocol/headers/command-header.js';
+import { RegisterBrokerRequestHeader, RegisterBrokerResponseHeader, UnRegisterBrokerRequestHeader } from '../common/protocol/headers/namesrv/register-broker.js';
 import { RequestCode } from '../common/protocol/request-code.js';
 import { ResponseCode } from '../common/protocol/response-code.js';
 import { RemotingClient } from '../common/remoting/remoting-client.js';
@@ -17,6 +17,12 @@ export interface BrokerIdentity {
   readonly brokerAddr: string;
   /** brokerIP2:haListenPort. */
   readonly haServerAddr: string;
+}
+
+/** A name server's answer to REGISTER_BROKER (Java's RegisterBrokerResult): for a slave, its master. */
+export interface RegisterBrokerResult {
+  readonly haServerAddr?: string | undefined;
+  readonly masterAddr?: string | undefined;
 }
 
 export interface NamesrvRegistrarOptions {
@@ -47,8 +53,12 @@ export class NamesrvRegistrar {
       .filter((s) => s.length > 0);
   }
 
-  /** registerBrokerAll: resolves once every name server answered or failed (oneway: once written). */
-  async registerBrokerAll(wrapper: TopicConfigSerializeWrapper, oneway: boolean): Promise<void> {
+  /**
+   * registerBrokerAll: resolves once every name server answered or failed (oneway: once written), to
+   * the answers that came back (HA: a slave learns its master from them).
+   */
+  async registerBrokerAll(wrapper: TopicConfigSerializeWrapper, oneway: boolean): Promise<RegisterBrokerResult[]> {
+    const results: RegisterBrokerResult[] = [];
     const id = this.opts.identity();
     const compressed = this.opts.compressedRegister();
     const body = encodeRegisterBrokerBody({ topicConfigSerializeWrapper: wrapper, filterServerList: [] }, compressed);
@@ -75,13 +85,19 @@ export class NamesrvRegistrar {
             return;
           }
           const response = await this.client.invokeSync(addr, request, timeout);
-          if (response.code !== ResponseCode.SUCCESS) this.opts.log.warn('register broker refused', { namesrv: addr, code: response.code, remark: response.remark });
-          else this.opts.log.info('register broker to name server OK', { namesrv: addr });
+          if (response.code !== ResponseCode.SUCCESS) {
+            this.opts.log.warn('register broker refused', { namesrv: addr, code: response.code, remark: response.remark });
+            return;
+          }
+          this.opts.log.info('register broker to name server OK', { namesrv: addr });
+          const h = readHeader(response, RegisterBrokerResponseHeader);
+          results.push({ haServerAddr: h.haServerAddr, masterAddr: h.masterAddr });
         } catch (e: unknown) {
           this.opts.log.warn('register broker to name server failed', { namesrv: addr, error: e });
         }
       }),
     );
+    return results;
   }
 
   /** unregisterBrokerAll: best effort, bounded by the registration timeout. */

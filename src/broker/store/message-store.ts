@@ -28,6 +28,16 @@ const TOTAL_SIZE_BYTES = 4;
 /** getCommitLogData's default cap: HA sends in batches of this order. */
 const DEFAULT_COMMITLOG_DATA_BYTES = 1024 * 1024;
 
+/**
+ * The HA side of a put (Java's CommitLog.submitReplicaRequest), attached by the broker: a SYNC_MASTER
+ * put resolves only once a slave acked `nextOffset`; anything else answers PUT_OK at once.
+ */
+export interface ReplicaService {
+  submitReplicaRequest(nextOffset: number, waitStoreMsgOK: boolean): Promise<'PUT_OK' | 'FLUSH_SLAVE_TIMEOUT' | 'SLAVE_NOT_AVAILABLE'>;
+  /** New CommitLog data is there to send. */
+  notifyAppended(): void;
+}
+
 export interface DefaultMessageStoreOptions {
   /** Extra dispatchers after the ConsumeQueue builder (the IndexService). */
   readonly dispatchers?: readonly CommitLogDispatcher[];
@@ -67,6 +77,8 @@ export class DefaultMessageStore {
   private checkpointRecorder: CheckpointRecorder | undefined;
   private running = false;
   private shutdownDone = false;
+  /** HA (issue 8): attached by the broker before start; undefined = no replication. */
+  haService: ReplicaService | undefined;
   /** What the last start found (for logs and tests). */
   lastRecovery: StoreRecoveryResult | undefined;
 
@@ -91,7 +103,10 @@ export class DefaultMessageStore {
         notifyArriving: () => config.brokerRole !== 'SLAVE',
       },
     );
-    this.commitLog.onAppended = () => this.reputMessageService.wakeup();
+    this.commitLog.onAppended = () => {
+      this.reputMessageService.wakeup();
+      this.haService?.notifyAppended();
+    };
     this.flushConsumeQueueService = new FlushConsumeQueueService(this.consumeQueueTable, config, this.log.namespace('cq-flush'));
     this.lock = new StoreLock(lockFilePath(config));
     this.cleanCommitLogService = new CleanCommitLogService(this.commitLog.mappedFileQueue, config, {
@@ -203,14 +218,14 @@ export class DefaultMessageStore {
     const refusal = this.checkStoreStatus() ?? checkMessage(msg, this.config.maxMessageSize);
     if (refusal !== undefined) return this.count(refusal, Date.now());
     const begin = Date.now();
-    return this.count(await this.commitLog.putMessage(msg), begin);
+    return this.count(await this.handleHA(await this.commitLog.putMessage(msg), msg.waitStoreMsgOK), begin);
   }
 
   async putMessages(batch: MessageExtBatch): Promise<PutMessageResult> {
     const refusal = this.checkStoreStatus() ?? checkMessage(batch, this.config.maxMessageSize);
     if (refusal !== undefined) return this.count(refusal, Date.now());
     const begin = Date.now();
-    return this.count(await this.commitLog.putMessages(batch), begin);
+    return this.count(await this.handleHA(await this.commitLog.putMessages(batch), batch.waitStoreMsgOK), begin);
   }
 
   async getMessage(
@@ -270,9 +285,19 @@ export class DefaultMessageStore {
     return this.commitLog.getData(offset, maxBytes);
   }
 
-  /** HA slave: appends the master's bytes at `startOffset` (must be our max offset). */
+  /**
+   * HA slave: appends the master's bytes at `startOffset` (must be our max offset). An empty slave
+   * starts where the master chose to send from (its last file's start), so the first file is
+   * created there and reput starts with it.
+   */
   async appendToCommitLog(startOffset: number, data: Buffer): Promise<boolean> {
     if (!this.running || this.config.brokerRole !== 'SLAVE') return false;
+    const q = this.commitLog.mappedFileQueue;
+    if (q.getLastMappedFile() === undefined && startOffset > 0) {
+      if (startOffset % this.config.mappedFileSizeCommitLog !== 0) return false;
+      await q.getLastMappedFileOrCreate(startOffset);
+      this.reputMessageService.reputFromOffset = Math.max(this.reputMessageService.reputFromOffset, startOffset);
+    }
     return this.commitLog.appendData(startOffset, data);
   }
 
@@ -321,6 +346,15 @@ export class DefaultMessageStore {
     if (this.cleanCommitLogService.diskFull) return refused('SERVICE_NOT_AVAILABLE', 'the disk is full: the message store is not writeable');
     if (this.commitLog.isOSPageCacheBusy()) return refused('OS_PAGECACHE_BUSY', 'the put path is busy');
     return undefined;
+  }
+
+  /** Java's thenCombine of flush and replica: a replica failure status wins over PUT_OK. */
+  private async handleHA(r: PutMessageResult, waitStoreMsgOK: boolean): Promise<PutMessageResult> {
+    const ha = this.haService;
+    if (ha === undefined || !('appendMessageResult' in r)) return r;
+    const a = r.appendMessageResult;
+    const replica = await ha.submitReplicaRequest(a.wroteOffset + a.wroteBytes, waitStoreMsgOK);
+    return replica === 'PUT_OK' ? r : { status: replica, appendMessageResult: a };
   }
 
   private count(r: PutMessageResult, begin: number): PutMessageResult {

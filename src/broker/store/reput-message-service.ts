@@ -75,8 +75,11 @@ export class ReputMessageService extends ServiceThread {
   }
 
   protected async runOnce(): Promise<void> {
+    const before = this.reputFromOffset;
     await this.doReput();
-    if (this.behind() <= 0) await this.waitForRunning(REPUT_IDLE_MILLIS);
+    // No progress while behind: a slave's CommitLog can end inside a record (HA transfers split
+    // records), so wait for the next append instead of spinning on the same partial record.
+    if (this.behind() <= 0 || this.reputFromOffset === before) await this.waitForRunning(REPUT_IDLE_MILLIS);
   }
 
   protected override async onShutdown(): Promise<void> {
