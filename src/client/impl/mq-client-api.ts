@@ -193,7 +193,15 @@ export class MQClientAPIImpl {
   }
 
   /** CONSUMER_SEND_MSG_BACK: the broker re-queues `msg` to %RETRY%group (or the DLQ). */
-  async consumerSendMessageBack(addr: string, msg: MessageExt, consumerGroup: string, delayLevel: number, timeoutMillis: number, maxConsumeRetryTimes: number): Promise<void> {
+  async consumerSendMessageBack(
+    addr: string,
+    msg: MessageExt,
+    consumerGroup: string,
+    delayLevel: number,
+    timeoutMillis: number,
+    maxConsumeRetryTimes: number,
+    brokerName?: string,
+  ): Promise<void> {
     const request = createRequestWithHeader(RequestCode.CONSUMER_SEND_MSG_BACK, ConsumerSendMsgBackRequestHeader, {
       offset: msg.commitLogOffset,
       group: consumerGroup,
@@ -202,6 +210,8 @@ export class MQClientAPIImpl {
       originTopic: msg.topic,
       unitMode: false,
       maxReconsumeTimes: maxConsumeRetryTimes,
+      // 4.9.8 (RpcRequestHeader) names the target broker, as the captured Java frame shows.
+      bname: brokerName,
     });
     expectSuccess(await this.remotingClient.invokeSync(addr, request, timeoutMillis), addr);
   }
