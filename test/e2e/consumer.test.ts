@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 
 import { DefaultMQPushConsumer } from '../../src/client/consumer/default-mq-push-consumer.js';
 import { LOCAL_OFFSET_STORE_DIR_ENV } from '../../src/client/consumer/offset-store/local-file-offset-store.js';
@@ -196,6 +197,9 @@ describe('DefaultMQPushConsumer against LocalCluster', function () {
     };
     await waitFor(() => sendBacks.length >= 1, 15_000, 'the send-back request');
     const ext = sendBacks[0]?.extFields ?? {};
+    const javaFrame = JSON.parse(readFileSync(new URL('../fixtures/frames/broker-36-consumer-send-msg-back.req.json', import.meta.url), 'utf8')) as { header: { extFields: Record<string, string> } };
+    assert.deepEqual(Object.keys(ext).sort(), Object.keys(javaFrame.header.extFields).sort(), 'the same header fields as Java 4.9.8');
+    assert.equal(ext['bname'], 'broker-a');
     assert.equal(ext['group'], group);
     assert.equal(ext['delayLevel'], '1');
     assert.equal(ext['originTopic'], topic);

@@ -397,7 +397,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, ConsumeServic
     try {
       const addr = brokerName !== undefined && brokerName !== '' ? factory.findBrokerAddressInPublish(brokerName) : `${msg.storeHost.host}:${msg.storeHost.port}`;
       if (addr === undefined) throw new MQClientException(ClientErrorCode.CLIENT_STATE, `The broker[${brokerName ?? ''}] not exist`);
-      await factory.mQClientAPIImpl.consumerSendMessageBack(addr, msg, this.settings.consumerGroup, delayLevel, SEND_MESSAGE_BACK_TIMEOUT_MILLIS, this.getMaxReconsumeTimes());
+      await factory.mQClientAPIImpl.consumerSendMessageBack(addr, msg, this.settings.consumerGroup, delayLevel, SEND_MESSAGE_BACK_TIMEOUT_MILLIS, this.getMaxReconsumeTimes(), brokerName);
     } catch (e) {
       this.log.error('sendMessageBack Exception', { group: this.settings.consumerGroup, msgId: msg.msgId, error: errorText(e) });
       await this.retrySender.sendToRetryTopic(msg, this.settings.consumerGroup, this.getMaxReconsumeTimes(), msg.reconsumeTimes + 1, RETRY_DELAY_LEVEL_BASE + msg.reconsumeTimes);
