@@ -5,6 +5,7 @@ import { DefaultMQPushConsumer } from '../../src/client/consumer/default-mq-push
 import { LOCAL_OFFSET_STORE_DIR_ENV } from '../../src/client/consumer/offset-store/local-file-offset-store.js';
 import { ConsumeConcurrentlyStatus, ConsumeOrderlyStatus, orderlyListener, type ConsumeConcurrentlyContext, type MessageListener } from '../../src/client/consumer/listener.js';
 import { Message } from '../../src/common/message/message.js';
+import { MQAdmin } from '../../src/client/admin/mq-admin.js';
 import { RequestCode } from '../../src/common/protocol/request-code.js';
 import type { RemotingCommand } from '../../src/common/remoting/remoting-command.js';
 import type { DefaultMQPushConsumerOptions } from '../../src/client/consumer/push-consumer-options.js';
@@ -214,5 +215,42 @@ describe('DefaultMQPushConsumer against LocalCluster', function () {
     }
     const retry = deliveries.find((d) => d.key === 'k3' && d.reconsumeTimes === 1);
     assert.equal(retry?.topic, topic, 'the retry carries its original topic');
+  });
+
+  it('GET_CONSUMER_RUNNING_INFO data: subscriptions, owned queues with their committed offsets, consume stats', async () => {
+    const topic = uniqueName('T');
+    const keys = await fx.send(topic, 12);
+    const { seen, listener } = collector();
+    const c = consumer({ consumerGroup: uniqueName('CG') }, topic, '*', listener);
+    await c.start();
+    await waitFor(() => keys.every((k) => seen.has(k)), 15_000, 'all 12');
+    const info = c.defaultMQPushConsumerImpl.consumerRunningInfo();
+    assert.ok(info.subscriptionSet.some((s) => s.topic === topic));
+    const queues = [...info.mqTable].filter(([mq]) => mq.topic === topic);
+    assert.equal(queues.length, 4);
+    assert.equal(queues.reduce((sum, [, q]) => sum + q.commitOffset, 0), 12);
+    assert.ok((info.statusTable.get(topic)?.consumeOKTPS ?? 0) > 0);
+    assert.equal(info.properties.get('PROP_CONSUMEORDERLY'), 'false');
+  });
+
+  it('RESET_CONSUMER_CLIENT_OFFSET from an admin: the consumer drops its queues and consumes again from the reset offsets', async function () {
+    this.timeout(30_000);
+    const topic = uniqueName('T');
+    const group = uniqueName('CG');
+    const keys = await fx.send(topic, 8);
+    const { seen, listener } = collector();
+    const c = consumer({ consumerGroup: group }, topic, '*', listener);
+    await c.start();
+    await waitFor(() => keys.every((k) => seen.has(k)), 15_000, 'all 8');
+    await c.defaultMQPushConsumerImpl.persistConsumerOffset();
+    const admin = new MQAdmin({ namesrvAddr: fx.namesrvAddr, logger: quietLogger });
+    await admin.start();
+    try {
+      await admin.resetOffsetByTimestamp(topic, group, 0, true);
+    } finally {
+      await admin.shutdown();
+    }
+    // Java waits 10 s between dropping the queues and writing the offsets.
+    await waitFor(() => keys.every((k) => (seen.get(k) ?? 0) >= 2), 20_000, 'every message a second time');
   });
 });

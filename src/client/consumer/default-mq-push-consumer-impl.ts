@@ -352,7 +352,12 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, ConsumeServic
       for (const [mq, pq] of rebalance.processQueueTable) {
         if (mq.topic === topic && offsetTable.has(mq)) pq.dropped = true;
       }
-      await new Promise<void>((resolve) => this.pullService?.executeTaskLater(resolve, RESET_OFFSET_WAIT_MILLIS) ?? resolve());
+      // Java sleeps here so that consume calls in progress finish before the offsets are overwritten.
+      // The timer belongs to the pull service: a shutdown meanwhile ends the reset (it never resolves).
+      await new Promise<void>((resolve) => {
+        if (this.pullService === undefined) resolve();
+        else this.pullService.executeTaskLater(resolve, RESET_OFFSET_WAIT_MILLIS);
+      });
       for (const [mq, offset] of offsetTable) {
         if (mq.topic !== topic) continue;
         store.updateOffset(mq, offset, false);
