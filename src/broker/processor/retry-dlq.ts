@@ -35,8 +35,8 @@ export function randomQueueId(queueNums: number): number {
 }
 
 /**
- * `%DLQ%<group>` as Java creates it on the way to the dead-letter queue: one queue, PERM_WRITE |
- * PERM_READ (4.9.8; some older brokers made it write-only), topicSysFlag 0.
+ * `%DLQ%<group>` as Java 4.9.8 creates it on the way to the dead-letter queue: one queue, PERM_WRITE |
+ * PERM_READ (both asyncConsumerSendMsgBack and handleRetryAndDLQ in 4.9.8), topicSysFlag 0.
  */
 export function createDLQTopic(tcm: Pick<TopicConfigManager, 'createTopicInSendMessageBackMethod'>, group: string): TopicConfig {
   return tcm.createTopicInSendMessageBackMethod(getDLQTopic(group), DLQ_NUMS_PER_GROUP, PermName.PERM_WRITE | PermName.PERM_READ, 0);
