@@ -129,7 +129,18 @@ export class BrokerController {
       },
       logger: root.namespace('store'),
     });
-    this.replication = new BrokerReplication({ store: this.messageStore, storeConfig: this.messageStoreConfig, log: root.namespace('HAService') });
+    this.replication = new BrokerReplication({
+      store: this.messageStore,
+      storeConfig: this.messageStoreConfig,
+      slaveSync: {
+        brokerAddr: () => this.brokerAddr,
+        topicConfigManager: this.topicConfigManager,
+        consumerOffsetManager: this.consumerOffsetManager,
+        subscriptionGroupManager: this.subscriptionGroupManager,
+        delayOffsetPath: join(configDir, 'delayOffset.json'),
+      },
+      log: root.namespace('HAService'),
+    });
     this.remotingServer = new RemotingServer({
       host: bc.bindAddress,
       listenPort: bc.listenPort,

@@ -1,7 +1,9 @@
 import type { Logger } from '../../common/logging/logger.js';
+import { ConfigFile } from '../config-file.js';
 import type { RegisterBrokerResult } from '../namesrv-registrar.js';
 import type { DefaultMessageStore } from '../store/message-store.js';
 import type { MessageStoreConfig } from '../store/store-config.js';
+import { SlaveSynchronize, type SlaveSynchronizeDeps } from '../slave/slave-synchronize.js';
 import { HAService, type HAServiceOptions } from './ha-service.js';
 
 /** Java's updateHaMasterAddress ignores shorter addresses ("a:1" is the shortest usable host:port). */
@@ -17,8 +19,8 @@ export interface SlaveSync {
 export interface BrokerReplicationOptions extends Omit<HAServiceOptions, 'log'> {
   readonly store: DefaultMessageStore;
   readonly storeConfig: MessageStoreConfig;
-  /** SlaveSynchronize (slaves only); started with the HA service. */
-  readonly slaveSynchronize?: SlaveSync;
+  /** What a SLAVE's SlaveSynchronize copies into (omit: no sync); delayOffset.json goes to delayOffsetPath. */
+  readonly slaveSync?: Omit<SlaveSynchronizeDeps, 'log' | 'delayOffsetFile'> & { readonly delayOffsetPath: string };
   readonly log: Logger;
 }
 
@@ -31,14 +33,22 @@ export interface BrokerReplicationOptions extends Omit<HAServiceOptions, 'log'> 
  */
 export class BrokerReplication {
   readonly haService: HAService;
+  /** SLAVE only (with `slaveSync`): the periodic copy of topics, offsets and groups from the master. */
+  readonly slaveSynchronize: SlaveSynchronize | undefined;
   private updateMasterHAServerAddrPeriodically = false;
   private started = false;
 
   constructor(private readonly opts: BrokerReplicationOptions) {
-    const { store, storeConfig, log, slaveSynchronize: _sync, ...rest } = opts;
-    void _sync;
+    const { store, storeConfig, log, slaveSync, ...rest } = opts;
     this.haService = new HAService(store, storeConfig, { ...rest, log });
     store.haService = this.haService;
+    if (slaveSync !== undefined && storeConfig.brokerRole === 'SLAVE') {
+      const { delayOffsetPath, ...tables } = slaveSync;
+      const syncLog = log.namespace('SlaveSynchronize');
+      this.slaveSynchronize = new SlaveSynchronize({ ...tables, delayOffsetFile: new ConfigFile(delayOffsetPath, syncLog), log: syncLog });
+    } else {
+      this.slaveSynchronize = undefined;
+    }
   }
 
   get isSlave(): boolean {
@@ -60,7 +70,7 @@ export class BrokerReplication {
     } else {
       this.updateMasterHAServerAddrPeriodically = true;
     }
-    this.opts.slaveSynchronize?.start();
+    this.slaveSynchronize?.start();
   }
 
   /** doRegisterBrokerAll's tail: a slave's master HA address and master address from the name servers. */
@@ -71,14 +81,14 @@ export class BrokerReplication {
       if (this.updateMasterHAServerAddrPeriodically && ha !== undefined && ha.length >= MIN_HA_MASTER_ADDRESS_LENGTH) {
         this.haService.updateMasterAddress(ha);
       }
-      const sync = this.opts.slaveSynchronize;
+      const sync = this.slaveSynchronize;
       if (sync !== undefined && r.masterAddr !== undefined && r.masterAddr !== '') sync.masterAddr = r.masterAddr;
     }
   }
 
   /** Stops syncing, the HA client, the acceptor and its connections (before the store shuts down). */
   async shutdown(): Promise<void> {
-    await this.opts.slaveSynchronize?.shutdown();
+    await this.slaveSynchronize?.shutdown();
     await this.haService.shutdown();
   }
 }
