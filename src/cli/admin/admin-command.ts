@@ -75,7 +75,7 @@ function fail(name: string, e: unknown): number {
   const usage = e instanceof CliUsageError;
   let message = e instanceof Error ? e.message : String(e);
   if (e instanceof RocketMQError && e.code >= 0 && !message.includes('CODE:')) message = `${message} (code ${e.code})`;
-  const hint = usage ? ` Run 'rmq help ${name}'.` : '';
+  const hint = usage ? `${message.endsWith('.') ? '' : '.'} Run 'rmq help ${name}'.` : '';
   process.stderr.write(`rmq ${name}: ${message.replace(/\s*\n\s*/g, ' ')}${hint}\n`);
   return usage ? EXIT_USAGE : EXIT_FAILED;
 }

@@ -92,7 +92,9 @@ export const sendMessageCommand = defineAdminCommand<SendView>({
     flags.int('qid');
   },
   async execute({ admin, flags }) {
-    const producer = new DefaultMQProducer({ namesrvAddr: admin.namesrvAddrList.join(';'), instanceName: String(Date.now()) });
+    // SendMessageCommand names its group after the current time (DEFAULT_PRODUCER is refused).
+    const now = String(Date.now());
+    const producer = new DefaultMQProducer({ namesrvAddr: admin.namesrvAddrList.join(';'), producerGroup: now, instanceName: now });
     await producer.start();
     try {
       // The raw value, untrimmed: the body is the user's text as given.

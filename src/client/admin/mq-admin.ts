@@ -328,7 +328,7 @@ export class MQAdmin {
       row.inTps = firstFigure(kv.putTps);
       row.outTps = firstFigure(kv.getTransferedTps);
       const earliest = Number(kv.earliestMessageTimeStamp);
-      if (kv.earliestMessageTimeStamp !== undefined && Number.isFinite(earliest)) row.hours = (Date.now() - earliest) / 3_600_000;
+      if (kv.earliestMessageTimeStamp !== undefined && Number.isFinite(earliest) && earliest > 0) row.hours = (Date.now() - earliest) / 3_600_000;
       const ratio = Number(kv.commitLogDiskRatio);
       if (kv.commitLogDiskRatio !== undefined && Number.isFinite(ratio)) row.diskRatio = ratio;
     } catch (e: unknown) {

@@ -1,0 +1,245 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import { MQAdmin } from '../../src/client/admin/mq-admin.js';
+import { LOCAL_BROKER_NAME, LocalCluster } from '../../src/broker/local-cluster.js';
+import type { HeartbeatData } from '../../src/common/protocol/body/heartbeat-data.js';
+
+/**
+ * The real `rmq` binary (node --import tsx src/cli/main.ts) as a child process against an in-process
+ * LocalCluster: each admin command's --json output and exit codes, failures included. Children are
+ * started concurrently where the commands are independent (each costs ~1 s to start).
+ */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLUSTER = 'DefaultCluster';
+
+interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** At most two children at a time: more only slow each other down on a small, busy machine. */
+const MAX_CHILDREN = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function rmq(...args: string[]): Promise<RunResult> {
+  while (running >= MAX_CHILDREN) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await runChild(args);
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+function runChild(args: string[]): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env.NAMESRV_ADDR;
+    delete env.RMQ_LOG_LEVEL;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Succeeded with one JSON document on stdout and nothing on stderr. */
+function json<T = Record<string, unknown>>(r: RunResult): T {
+  expect(r.stderr, r.stderr).to.equal('');
+  expect(r.code, r.stderr).to.equal(0);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** Failed with exit code `code` and exactly one line on stderr. */
+function failed(r: RunResult, code: number, pattern: RegExp): void {
+  expect(r.code, `${r.stdout}${r.stderr}`).to.equal(code);
+  expect(r.stderr.trimEnd().split('\n'), r.stderr).to.have.length(1);
+  expect(r.stderr).to.match(pattern);
+}
+
+interface MessageJson {
+  msgId: string;
+  offsetMsgId: string;
+  topic: string;
+  brokerName: string;
+  queueId: number;
+  queueOffset: number;
+  tags: string;
+  keys: string;
+  body: string;
+}
+
+describe('rmq admin commands against LocalCluster (e2e)', function () {
+  this.timeout(120000);
+  let cluster: LocalCluster;
+  let admin: MQAdmin;
+  let ns: string;
+  let broker: string;
+
+  before(async () => {
+    cluster = await LocalCluster.start();
+    ns = cluster.namesrvAddr;
+    broker = cluster.brokerAddr;
+    admin = new MQAdmin({ namesrvAddr: ns });
+    await admin.start();
+  });
+  after(async () => {
+    await admin?.shutdown();
+    await cluster?.stop();
+  });
+
+  it('help, bad flags (exit 2) and an unreachable name server (exit 1), each with one line on stderr', async () => {
+    const [help, helpCmd, noTarget, bogus, noTopic, unreachable] = await Promise.all([
+      rmq('help'),
+      rmq('help', 'updateTopic'),
+      rmq('updateTopic', '-n', ns, '-t', 'X'),
+      rmq('updateTopic', '-n', ns, '-c', CLUSTER, '-t', 'X', '--bogus'),
+      rmq('topicStatus', '-n', ns),
+      rmq('topicList', '-n', '127.0.0.1:1'),
+    ]);
+    expect(help.code).to.equal(0);
+    for (const name of ['updateTopic', 'deleteTopic', 'topicList', 'topicRoute', 'topicStatus', 'clusterList', 'brokerStatus', 'updateSubGroup', 'deleteSubGroup', 'consumerProgress', 'consumerConnection', 'queryMsgById', 'queryMsgByKey', 'queryMsgByOffset', 'sendMessage', 'consumeMessage', 'resetOffsetByTime', 'getBrokerConfig', 'updateBrokerConfig']) {
+      expect(help.stdout).to.contain(`  ${name} `);
+    }
+    expect(helpCmd.code).to.equal(0);
+    expect(helpCmd.stdout).to.contain('-t, --topic <arg>').and.contain('-c, --clusterName <arg>').and.contain('--json');
+    failed(noTarget, 2, /^rmq updateTopic: missing required option: one of -b\/--brokerAddr or -c\/--clusterName/);
+    failed(bogus, 2, /Unknown option '--bogus'/);
+    failed(noTopic, 2, /missing required option -t\/--topic/);
+    failed(unreachable, 1, /^rmq topicList: .*127\.0\.0\.1:1/);
+  });
+
+  it('creates topics on a cluster and on a broker, lists, routes and stats them, deletes one; unknown topics exit 1', async () => {
+    const created = json<{ brokers: string[]; topicConfig: { readQueueNums: number; perm: number } }>(
+      await rmq('updateTopic', '-n', ns, '-c', CLUSTER, '-t', 'AdminT', '-r', '4', '-w', '4', '--json'),
+    );
+    expect(created.brokers).to.deep.equal([broker]);
+    expect(created.topicConfig).to.include({ readQueueNums: 4, perm: 6 });
+    const onBroker = json<{ brokers: string[] }>(await rmq('updateTopic', '-n', ns, '-b', broker, '-t', 'AdminT2', '-p', '4', '--json'));
+    expect(onBroker.brokers).to.deep.equal([broker]);
+
+    const [list, route, status, clusters, brokerStatus, noRoute] = await Promise.all([
+      rmq('topicList', '-n', ns, '--json'),
+      rmq('topicRoute', '-n', ns, '-t', 'AdminT', '--json'),
+      rmq('topicStatus', '-n', ns, '-t', 'AdminT', '--json'),
+      rmq('clusterList', '-n', ns, '--json'),
+      rmq('brokerStatus', '-n', ns, '-b', broker, '--json'),
+      rmq('topicRoute', '-n', ns, '-t', 'NoSuchTopic'),
+    ]);
+    expect(json<{ topics: string[] }>(list).topics).to.include.members(['AdminT', 'AdminT2']);
+    const r = json<{ brokerDatas: { brokerName: string; brokerAddrs: Record<string, string> }[]; queueDatas: { readQueueNums: number; writeQueueNums: number }[] }>(route);
+    expect(r.brokerDatas).to.deep.equal([{ cluster: CLUSTER, brokerName: LOCAL_BROKER_NAME, brokerAddrs: { '0': broker } }]);
+    expect(r.queueDatas[0]).to.include({ readQueueNums: 4, writeQueueNums: 4 });
+    const s = json<{ queues: { brokerName: string; queueId: number; minOffset: number; maxOffset: number }[] }>(status);
+    expect(s.queues.map((q) => q.queueId)).to.deep.equal([0, 1, 2, 3]);
+    expect(s.queues[0]).to.include({ brokerName: LOCAL_BROKER_NAME, minOffset: 0, maxOffset: 0 });
+    const c = json<{ brokers: { clusterName: string; brokerName: string; addr: string; version: string; runtime: Record<string, string> }[] }>(clusters);
+    expect(c.brokers).to.have.length(1);
+    expect(c.brokers[0]).to.include({ clusterName: CLUSTER, brokerName: LOCAL_BROKER_NAME, addr: broker, version: 'V4_9_8' });
+    expect(c.brokers[0]!.runtime).to.have.property('putTps');
+    const b = json<{ brokers: { addr: string; runtime: Record<string, string> }[] }>(brokerStatus);
+    expect(b.brokers[0]!.runtime).to.include({ brokerVersionDesc: 'V4_9_8' });
+    failed(noRoute, 1, /^rmq topicRoute: .*NoSuchTopic.*\(code 17\)/);
+
+    const deleted = json<{ brokers: string[] }>(await rmq('deleteTopic', '-n', ns, '-c', CLUSTER, '-t', 'AdminT2', '--json'));
+    expect(deleted.brokers).to.deep.equal([broker]);
+    expect(await admin.fetchTopicList()).to.not.include('AdminT2');
+  });
+
+  it('sends a message, then finds it by offset msgId, by UNIQ_KEY, by key, by queue offset and by consuming', async () => {
+    const sent = json<{ sendStatus: string; msgId: string; offsetMsgId: string; brokerName: string; queueId: number; queueOffset: number }>(
+      await rmq('sendMessage', '-n', ns, '-t', 'AdminT', '-p', 'hello admin', '-k', 'K1', '-c', 'TagA', '--json'),
+    );
+    expect(sent.sendStatus).to.equal('SEND_OK');
+    const [byOffsetId, byUniq, byKey, byQueueOffset, consumed] = await Promise.all([
+      rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '--json'),
+      rmq('queryMsgById', '-n', ns, '-i', sent.msgId, '-t', 'AdminT', '--json'),
+      rmq('queryMsgByKey', '-n', ns, '-t', 'AdminT', '-k', 'K1', '--json'),
+      rmq('queryMsgByOffset', '-n', ns, '-t', 'AdminT', '-b', sent.brokerName, '-i', String(sent.queueId), '-o', String(sent.queueOffset), '--json'),
+      rmq('consumeMessage', '-n', ns, '-t', 'AdminT', '--json'),
+    ]);
+    const expected = { msgId: sent.msgId, offsetMsgId: sent.offsetMsgId, topic: 'AdminT', tags: 'TagA', keys: 'K1', body: 'hello admin', queueId: sent.queueId };
+    expect(json<{ messages: MessageJson[] }>(byOffsetId).messages[0]).to.include(expected);
+    expect(json<{ messages: MessageJson[] }>(byUniq).messages[0]).to.include(expected);
+    expect(json<{ messages: MessageJson[] }>(byKey).messages.map((m) => m.msgId)).to.deep.equal([sent.msgId]);
+    expect(json<MessageJson>(byQueueOffset)).to.include({ ...expected, queueOffset: sent.queueOffset });
+    expect(json<{ messages: MessageJson[] }>(consumed).messages.map((m) => m.body)).to.include('hello admin');
+  });
+
+  it('subscription groups, consumer progress and connections, reset offsets online and offline', async () => {
+    const sub = json<{ brokers: string[]; config: { groupName: string; retryMaxTimes: number } }>(
+      await rmq('updateSubGroup', '-n', ns, '-c', CLUSTER, '-g', 'G1', '-r', '5', '--json'),
+    );
+    expect(sub.brokers).to.deep.equal([broker]);
+    expect(sub.config).to.include({ groupName: 'G1', retryMaxTimes: 5 });
+    // A consumer that committed 0 on every queue (G1 online through a heartbeat, G2 offline).
+    for (const group of ['G1', 'G2']) {
+      for (let queueId = 0; queueId < 4; queueId++) {
+        await admin.clientAPI.updateConsumerOffset(broker, { consumerGroup: group, topic: 'AdminT', queueId, commitOffset: 0, bname: LOCAL_BROKER_NAME }, 3000);
+      }
+    }
+    await admin.clientAPI.sendHeartbeat(broker, heartbeat('G1'), 3000);
+
+    const [progress, connection] = await Promise.all([
+      rmq('consumerProgress', '-n', ns, '-g', 'G1', '--json'),
+      rmq('consumerConnection', '-n', ns, '-g', 'G1', '--json'),
+    ]);
+    const p = json<{ totalDiff: number; queues: { topic: string; queueId: number; brokerOffset: number; consumerOffset: number; diff: number }[] }>(progress);
+    const maxOffsets = (await admin.examineTopicStats('AdminT')).map((q) => q.maxOffset);
+    expect(p.queues.filter((q) => q.topic === 'AdminT').map((q) => q.brokerOffset)).to.deep.equal(maxOffsets);
+    expect(p.totalDiff).to.equal(maxOffsets.reduce((a, b) => a + b, 0)).and.to.be.greaterThan(0);
+    const conn = json<{ connections: { clientId: string }[]; subscriptions: { topic: string; subString: string }[]; messageModel: string }>(connection);
+    expect(conn.connections.map((x) => x.clientId)).to.deep.equal(['admin-e2e@1']);
+    expect(conn.subscriptions).to.deep.include({ topic: 'AdminT', subString: '*', expressionType: 'TAG', tags: [], subVersion: 1 });
+    expect(conn.messageModel).to.equal('CLUSTERING');
+
+    const [online, offline] = await Promise.all([
+      rmq('resetOffsetByTime', '-n', ns, '-g', 'G1', '-t', 'AdminT', '-s', 'now', '--json'),
+      rmq('resetOffsetByTime', '-n', ns, '-g', 'G2', '-t', 'AdminT', '-s', 'now', '--json'),
+    ]);
+    const on = json<{ mode: string; offsets: { queueId: number; offset: number }[] }>(online);
+    expect(on.mode).to.equal('CLIENTS_NOTIFIED');
+    expect(on.offsets.map((o) => o.offset)).to.deep.equal(maxOffsets);
+    const off = json<{ mode: string; rollbacks: { queueId: number; rollbackOffset: number }[] }>(offline);
+    expect(off.mode).to.equal('OFFSETS_COMMITTED');
+    expect(off.rollbacks.map((o) => o.rollbackOffset)).to.deep.equal(maxOffsets);
+    expect((await admin.examineConsumeStats('G2', 'AdminT')).totalDiff).to.equal(0);
+
+    const del = json<{ brokers: string[] }>(await rmq('deleteSubGroup', '-n', ns, '-b', broker, '-g', 'G1', '--json'));
+    expect(del.brokers).to.deep.equal([broker]);
+  });
+
+  it('reads and updates the broker config', async () => {
+    const cfg = json<{ brokers: { addr: string; brokerName: string; config: Record<string, string> }[] }>(await rmq('getBrokerConfig', '-n', ns, '-b', broker, '--json')).brokers[0]!;
+    expect(cfg).to.include({ addr: broker, brokerName: LOCAL_BROKER_NAME });
+    expect(cfg.config).to.include({ brokerName: LOCAL_BROKER_NAME, brokerClusterName: CLUSTER });
+    const updated = json<{ brokers: string[] }>(await rmq('updateBrokerConfig', '-n', ns, '-c', CLUSTER, '-k', 'fileReservedTime', '-v', '48', '--json'));
+    expect(updated.brokers).to.deep.equal([broker]);
+    expect(await admin.getBrokerConfig(broker)).to.include({ fileReservedTime: '48' });
+  });
+});
+
+function heartbeat(group: string): HeartbeatData {
+  return {
+    clientID: 'admin-e2e@1',
+    producerDataSet: [],
+    consumerDataSet: [
+      {
+        groupName: group,
+        consumeType: 'CONSUME_PASSIVELY',
+        messageModel: 'CLUSTERING',
+        consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
+        subscriptionDataSet: [{ classFilterMode: false, topic: 'AdminT', subString: '*', tagsSet: [], codeSet: [], subVersion: 1, expressionType: 'TAG' }],
+        unitMode: false,
+      },
+    ],
+  };
+}
