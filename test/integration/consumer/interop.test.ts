@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { DefaultMQPushConsumer } from '../../../src/client/consumer/default-mq-push-consumer.js';
 import { ConsumeConcurrentlyStatus, ConsumeOrderlyStatus, orderlyListener, type ConsumeConcurrentlyContext } from '../../../src/client/consumer/listener.js';
+import { LOCAL_OFFSET_STORE_DIR_ENV } from '../../../src/client/consumer/offset-store/local-file-offset-store.js';
 import type { DefaultMQPushConsumerOptions } from '../../../src/client/consumer/push-consumer-options.js';
 import { DefaultMQProducer } from '../../../src/client/producer/default-mq-producer.js';
 import type { MessageExt } from '../../../src/common/message/message-ext.js';
@@ -24,6 +28,8 @@ const NAMESRV = process.env['RMQ_INTEROP_NAMESRV'];
   let n = 0;
 
   before(async () => {
+    // Broadcasting offsets go to a temporary directory, not ~/.rocketmq_offsets.
+    process.env[LOCAL_OFFSET_STORE_DIR_ENV] ??= mkdtempSync(join(tmpdir(), 'rmq-interop-offsets-'));
     producer = new DefaultMQProducer({ producerGroup: `PG_TS_CINTEROP_${run}`, namesrvAddr: NAMESRV, logger: quietLogger });
     await producer.start();
   });
@@ -149,5 +155,62 @@ const NAMESRV = process.env['RMQ_INTEROP_NAMESRV'];
     await waitFor(() => second.size >= 5, 30_000, 'the 5 later messages');
     await new Promise((r) => setTimeout(r, 1000));
     assert.deepEqual([...second].sort(), ['late0', 'late1', 'late2', 'late3', 'late4']);
+  });
+
+  it('send-back failure: the inner producer re-sends to %RETRY% and the real broker redelivers it (delay level 3 = 10 s)', async () => {
+    const { topic, group } = names();
+    await send(topic, 1);
+    const deliveries: MessageExt[] = [];
+    const c = consumer({ consumerGroup: group });
+    c.subscribe(topic, '*', (msgs: readonly MessageExt[]) => {
+      deliveries.push(msgs[0] as MessageExt);
+      return deliveries.length === 1 ? ConsumeConcurrentlyStatus.RECONSUME_LATER : ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+    });
+    await c.start();
+    const api = c.defaultMQPushConsumerImpl.mQClientFactory?.mQClientAPIImpl;
+    assert.ok(api);
+    api.consumerSendMessageBack = () => Promise.reject(new Error('send-back unavailable (test)'));
+    await waitFor(() => deliveries.length >= 2, 40_000, 'the retry sent by the inner producer');
+    assert.equal(deliveries[1]?.topic, topic);
+    assert.equal(deliveries[1]?.reconsumeTimes, 1);
+    assert.equal(deliveries[1]?.msgId, deliveries[0]?.msgId);
+  });
+
+  it('orderly: past maxReconsumeTimes the message goes to the real broker\'s DLQ and the queue moves on', async () => {
+    const { topic, group } = names();
+    await send(topic, 1);
+    for (let i = 0; i < 4; i++) await producer.send(new Message(topic, undefined, `o${i}`, String(i)), { select: (mqs) => mqs[0] }, null);
+    const order: string[] = [];
+    let attempts = 0;
+    const c = consumer({ consumerGroup: group, maxReconsumeTimes: 1, suspendCurrentQueueTimeMillis: 10 });
+    c.subscribe(topic, '*', orderlyListener((msgs) => {
+      const m = msgs[0] as MessageExt;
+      if (m.keys === 'o1') {
+        attempts++;
+        return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
+      }
+      if ((m.keys ?? '').startsWith('o')) order.push(m.keys ?? '');
+      return ConsumeOrderlyStatus.SUCCESS;
+    }));
+    await c.start();
+    await waitFor(() => order.length >= 3, 30_000, 'the other ordered messages');
+    assert.deepEqual(order, ['o0', 'o2', 'o3']);
+    assert.equal(attempts, 2);
+  });
+
+  it('broadcasting: two consumers of one group each get every message', async () => {
+    const { topic, group } = names();
+    const keys = await send(topic, 10);
+    const a = new Set<string>();
+    const b = new Set<string>();
+    for (const [set, name] of [[a, 'ia'], [b, 'ib']] as const) {
+      const c = consumer({ consumerGroup: group, messageModel: 'BROADCASTING', instanceName: `${name}_${run}` });
+      c.subscribe(topic, '*', (msgs) => {
+        for (const m of msgs) set.add(m.keys ?? '');
+        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+      });
+      await c.start();
+    }
+    await waitFor(() => keys.every((k) => a.has(k) && b.has(k)), 30_000, 'all on both');
   });
 });
