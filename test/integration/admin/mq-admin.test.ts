@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+
+import { MQAdmin } from '../../../src/client/admin/mq-admin.js';
+import { DefaultMQProducer } from '../../../src/client/producer/default-mq-producer.js';
+import { LOCAL_BROKER_NAME, LocalCluster } from '../../../src/broker/local-cluster.js';
+import { MQBrokerException, MQClientException, RocketMQError } from '../../../src/common/errors.js';
+import { Message } from '../../../src/common/message/message.js';
+import { createTopicConfig } from '../../../src/common/protocol/body/topic-config.js';
+import { ResponseCode } from '../../../src/common/protocol/response-code.js';
+
+const CLUSTER = 'DefaultCluster';
+
+async function rejection(p: Promise<unknown>): Promise<RocketMQError> {
+  try {
+    await p;
+  } catch (e: unknown) {
+    expect(e).to.be.instanceOf(RocketMQError);
+    return e as RocketMQError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('MQAdmin against LocalCluster', function () {
+  this.timeout(30000);
+  let cluster: LocalCluster;
+  let admin: MQAdmin;
+
+  before(async () => {
+    cluster = await LocalCluster.start();
+    admin = new MQAdmin({ namesrvAddr: cluster.namesrvAddr });
+    await admin.start();
+    await admin.createAndUpdateTopicConfigOnCluster(CLUSTER, createTopicConfig('MqaT', { readQueueNums: 2, writeQueueNums: 2 }));
+  });
+  after(async () => {
+    await admin?.shutdown();
+    await cluster?.stop();
+  });
+
+  it('refuses to start without a name server address', async () => {
+    const saved = process.env.NAMESRV_ADDR;
+    delete process.env.NAMESRV_ADDR;
+    try {
+      const e = await rejection(new MQAdmin().start());
+      expect(e.message).to.match(/No name server address/);
+    } finally {
+      if (saved !== undefined) process.env.NAMESRV_ADDR = saved;
+    }
+  });
+
+  it('unknown topics, clusters and groups fail with RocketMQ codes', async () => {
+    expect((await rejection(admin.examineTopicRouteInfo('NoSuch'))).code).to.equal(ResponseCode.TOPIC_NOT_EXIST);
+    expect((await rejection(admin.examineTopicStats('NoSuch'))).code).to.equal(ResponseCode.TOPIC_NOT_EXIST);
+    expect((await rejection(admin.fetchMasterAddrByClusterName('NoSuchCluster'))).message).to.match(/cluster NoSuchCluster not found/);
+    expect((await rejection(admin.examineConsumeStats('NoSuchGroup'))).code).to.equal(ResponseCode.CONSUMER_NOT_ONLINE);
+    expect((await rejection(admin.examineConsumerConnectionInfo('NoSuchGroup'))).code).to.equal(ResponseCode.CONSUMER_NOT_ONLINE);
+  });
+
+  it('lists topics per cluster, clusters with runtime info, and deletes a topic from broker and name server', async () => {
+    await admin.createAndUpdateTopicConfig(cluster.brokerAddr, createTopicConfig('MqaDel'));
+    expect(await admin.fetchTopicList(CLUSTER)).to.include.members(['MqaT', 'MqaDel']);
+    const [row] = await admin.clusterList();
+    expect(row).to.include({ clusterName: CLUSTER, brokerName: LOCAL_BROKER_NAME, brokerId: 0, addr: cluster.brokerAddr, error: undefined });
+    expect(await admin.deleteTopic('MqaDel', CLUSTER)).to.deep.equal([cluster.brokerAddr]);
+    expect((await rejection(admin.examineTopicRouteInfo('MqaDel'))).code).to.equal(ResponseCode.TOPIC_NOT_EXIST);
+  });
+
+  it('finds messages by offset msgId, UNIQ_KEY and key; a missing queue offset or key is a clear miss', async () => {
+    const producer = new DefaultMQProducer({ namesrvAddr: cluster.namesrvAddr, producerGroup: 'mqa-producer', instanceName: 'mqa' });
+    await producer.start();
+    try {
+      const sent = await producer.send(new Message('MqaT', 'TagB', 'KA KB', 'body-1'));
+      expect((await admin.viewMessage(sent.offsetMsgId)).body.toString()).to.equal('body-1');
+      expect((await admin.viewMessage(sent.msgId, 'MqaT')).offsetMsgId).to.equal(sent.offsetMsgId);
+      expect((await rejection(admin.viewMessage(sent.msgId))).code).to.equal(-1);
+      expect((await admin.queryMessage('MqaT', 'KB')).map((m) => m.msgId)).to.deep.equal([sent.msgId]);
+      expect(await admin.queryMessage('MqaT', 'K')).to.deep.equal([]);
+      const at = await admin.queryMessageByOffset('MqaT', LOCAL_BROKER_NAME, sent.messageQueue.queueId, sent.queueOffset);
+      expect(at.msgId).to.equal(sent.msgId);
+      expect((await rejection(admin.queryMessageByOffset('MqaT', LOCAL_BROKER_NAME, sent.messageQueue.queueId, 50))).code).to.equal(ResponseCode.NO_MESSAGE);
+      expect((await rejection(admin.queryMessageByUniqKey('MqaT', '0'.repeat(32)))).code).to.equal(ResponseCode.NO_MESSAGE);
+    } finally {
+      await producer.shutdown();
+    }
+  });
+
+  it('a group without offsets cannot be reset; a refused broker config key is a broker error', async () => {
+    const e = await rejection(admin.resetOffsetByTimestamp('MqaT', 'NeverConsumed', -1));
+    expect(e.message).to.match(/NeverConsumed/);
+    const refused = await rejection(admin.updateBrokerConfig(cluster.brokerAddr, { brokerConfigPath: '/tmp/x' }));
+    expect(refused).to.be.instanceOf(MQBrokerException);
+    expect(refused.code).to.equal(ResponseCode.NO_PERMISSION);
+    expect(e).to.be.instanceOf(MQClientException);
+  });
+});
