@@ -8,3 +8,4 @@ export { MessageConst } from './common/message/message-const.js';
 export type { MessageQueue } from './common/protocol/body/message-queue.js';
 export { ResponseCode } from './common/protocol/response-code.js';
 export * from './client/consumer/index.js';
+export { MQAdmin, type MQAdminOptions, type ClusterBrokerInfo, type ConsumerConnectionInfo, type ConsumerProgress, type QueueProgress, type ResetOffsetResult, type TopicQueueStatus } from './client/admin/index.js';
