@@ -253,4 +253,28 @@ describe('DefaultMQPushConsumer against LocalCluster', function () {
     // Java waits 10 s between dropping the queues and writing the offsets.
     await waitFor(() => keys.every((k) => (seen.get(k) ?? 0) >= 2), 20_000, 'every message a second time');
   });
+
+  it('the broker going away mid-run: background failures are logged, never thrown; shutdown still completes', async () => {
+    const topic = uniqueName('T');
+    const keys = await fx.send(topic, 5);
+    const { seen, listener } = collector();
+    const c = consumer({ consumerGroup: uniqueName('CG') }, topic, '*', listener);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => {
+      unhandled.push(e);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await c.start();
+      await waitFor(() => keys.every((k) => seen.has(k)), 15_000, 'all 5');
+      await fx.cluster.stop();
+      await new Promise((r) => setTimeout(r, 2500)); // pulls fail and are retried after 1 s, heartbeats fail
+      const begin = Date.now();
+      await c.shutdown(1000);
+      assert.ok(Date.now() - begin < 10_000, 'bounded shutdown');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    assert.deepEqual(unhandled, []);
+  });
 });

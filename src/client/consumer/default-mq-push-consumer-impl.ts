@@ -125,7 +125,11 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, ConsumeServic
     }
     this.subscriptionTable().set(fullTopic, sd);
     if (this.factory !== undefined && this.state === 'RUNNING') {
-      void this.factory.updateTopicRouteInfoFromNameServer(fullTopic).then(() => this.factory?.sendHeartbeatToAllBrokerWithLock());
+      const factory = this.factory;
+      factory
+        .updateTopicRouteInfoFromNameServer(fullTopic)
+        .then(() => factory.sendHeartbeatToAllBrokerWithLock())
+        .catch((e: unknown) => this.log.warn('heartbeat after subscribe failed', { topic: fullTopic, error: errorText(e) }));
     }
   }
 

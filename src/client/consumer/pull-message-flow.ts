@@ -10,7 +10,7 @@ import type { ConsumeMessageService } from './consume-message-service.js';
 import { errorText } from './consume-message-service.js';
 import type { ConsumerStatsManager } from './consumer-stats-manager.js';
 import { ReadOffsetType, type ConsumerOffsetStore } from './consumer-spi.js';
-import { PullAPIWrapper } from './pull-api-wrapper.js';
+import { PullAPIWrapper, type PullResult } from './pull-api-wrapper.js';
 import type { PullMessageService } from './pull-message-service.js';
 import type { PullRequest } from './pull-request.js';
 import { buildPullSysFlag } from './pull-sys-flag.js';
@@ -150,7 +150,15 @@ export class PullMessageFlow {
       this.onException(pullRequest, e);
       return;
     }
-    this.onSuccess(pullRequest, this.pullAPIWrapper.processPullResult(mq, raw, subscriptionData), beginTimestamp);
+    let result: PullResult;
+    try {
+      result = this.pullAPIWrapper.processPullResult(mq, raw, subscriptionData);
+    } catch (e) {
+      // Undecodable records: try again later rather than leave the queue without a pull request.
+      this.onException(pullRequest, e);
+      return;
+    }
+    this.onSuccess(pullRequest, result, beginTimestamp);
   }
 
   /** The count / size / span thresholds (re-pull after 50 ms when over). */
@@ -184,7 +192,7 @@ export class PullMessageFlow {
     return false;
   }
 
-  private onSuccess(pullRequest: PullRequest, pullResult: ReturnType<PullAPIWrapper['processPullResult']>, beginTimestamp: number): void {
+  private onSuccess(pullRequest: PullRequest, pullResult: PullResult, beginTimestamp: number): void {
     const pq = pullRequest.processQueue;
     const mq = pullRequest.messageQueue;
     const stats = this.host.consumerStatsManager;
