@@ -2,6 +2,8 @@
  * Received bytes as a list of chunks: the HA reader peeks a header and takes a body without copying
  * everything buffered on every arrival (a catching-up slave buffers megabytes).
  */
+const EMPTY = Buffer.alloc(0);
+
 export class ChunkQueue {
   private chunks: Buffer[] = [];
   private total = 0;
@@ -19,6 +21,8 @@ export class ChunkQueue {
   /** The first `n` bytes (n ≤ length), merging front chunks only when they are split. */
   peek(n: number): Buffer {
     if (n > this.total) throw new RangeError(`peek ${n} > ${this.total}`);
+    // A heartbeat has no body: nothing may be buffered at all.
+    if (n === 0) return EMPTY;
     const first = this.chunks[0]!;
     if (first.length >= n) return first.subarray(0, n);
     let count = 0;

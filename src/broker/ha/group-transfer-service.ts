@@ -13,14 +13,16 @@ interface TransferRequest {
 /**
  * GroupTransferService: SYNC_MASTER puts waiting for the slave's ack. Java polls its request list
  * every second; here a request is answered the moment an ack covers it (notifyTransferSome) or when
- * its deadline passes. Requests arrive in CommitLog order with the same timeout, so both offsets
- * and deadlines are non-decreasing: only the head ever needs checking, and one timer suffices.
+ * its deadline passes. Requests arrive in CommitLog order, so acks answer a prefix; deadlines are
+ * usually in order too (one slaveTimeout), but a changed timeout must not wait behind a longer one,
+ * so one timer is armed for the earliest deadline.
  */
 export class GroupTransferService {
-  private readonly requests: TransferRequest[] = [];
+  private requests: TransferRequest[] = [];
   /** Index of the first unanswered request (the array is compacted now and then). */
   private head = 0;
   private timer: NodeJS.Timeout | undefined;
+  private timerDeadline = Number.POSITIVE_INFINITY;
   private stopped = false;
 
   constructor(
@@ -34,8 +36,9 @@ export class GroupTransferService {
     if (this.stopped) return Promise.resolve('FLUSH_SLAVE_TIMEOUT');
     if (this.ackedOffset() >= nextOffset) return Promise.resolve('PUT_OK');
     return new Promise((resolve) => {
-      this.requests.push({ nextOffset, deadline: this.now() + timeoutMillis, resolve });
-      if (this.timer === undefined) this.armTimer();
+      const deadline = this.now() + timeoutMillis;
+      this.requests.push({ nextOffset, deadline, resolve });
+      if (deadline < this.timerDeadline) this.armTimer();
     });
   }
 
@@ -57,29 +60,41 @@ export class GroupTransferService {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerDeadline = Number.POSITIVE_INFINITY;
     const left = this.pending;
     while (this.head < this.requests.length) this.requests[this.head++]!.resolve('FLUSH_SLAVE_TIMEOUT');
     this.compact();
     if (left > 0) this.log.warn('replica waits answered FLUSH_SLAVE_TIMEOUT at shutdown', { requests: left });
   }
 
+  /** (Re)arms the one timer for the earliest pending deadline. */
   private armTimer(): void {
-    const first = this.requests[this.head];
-    if (first === undefined || this.stopped) {
-      this.timer = undefined;
-      return;
-    }
-    this.timer = setTimeout(() => this.expire(), Math.max(0, first.deadline - this.now()));
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerDeadline = Number.POSITIVE_INFINITY;
+    if (this.stopped) return;
+    for (let i = this.head; i < this.requests.length; i++) this.timerDeadline = Math.min(this.timerDeadline, this.requests[i]!.deadline);
+    if (this.timerDeadline === Number.POSITIVE_INFINITY) return;
+    this.timer = setTimeout(() => this.expire(), Math.max(0, this.timerDeadline - this.now()));
   }
 
   private expire(): void {
+    this.timer = undefined;
     this.notifyTransferSome();
     const now = this.now();
     let timedOut = 0;
-    while (this.head < this.requests.length && this.requests[this.head]!.deadline <= now) {
-      this.requests[this.head++]!.resolve('FLUSH_SLAVE_TIMEOUT');
-      timedOut++;
+    const kept: TransferRequest[] = [];
+    for (let i = this.head; i < this.requests.length; i++) {
+      const r = this.requests[i]!;
+      if (r.deadline <= now) {
+        r.resolve('FLUSH_SLAVE_TIMEOUT');
+        timedOut++;
+      } else {
+        kept.push(r);
+      }
     }
+    this.requests = kept;
+    this.head = 0;
     if (timedOut > 0) this.log.warn('transfer message to slave timeout', { requests: timedOut, ackedOffset: this.ackedOffset() });
     this.compact();
     this.armTimer();
