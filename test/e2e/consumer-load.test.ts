@@ -98,4 +98,37 @@ describe('DefaultMQPushConsumer under load against LocalCluster', function () {
     assert.ok(peak > 0);
     assert.ok(peak <= 8 * (10 + 32), `peak cached ${peak}`);
   });
+
+  it('a consumer joining mid-stream: the group rebalances within seconds, nothing is lost, duplicates only around the move', async () => {
+    uniqueTopic = uniqueName('T8');
+    await sendMany(producer, uniqueTopic, 8);
+    const group = uniqueName('CG');
+    const seen = new Map<string, number>();
+    const record = (msgs: readonly MessageExt[]): ConsumeConcurrentlyStatus => {
+      for (const m of msgs) seen.set(m.keys ?? '', (seen.get(m.keys ?? '') ?? 0) + 1);
+      return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+    };
+    const c1 = consumer(group, record);
+    await c1.start();
+    let sent = 8;
+    let sending = true;
+    const sender = (async () => {
+      while (sending) {
+        await Promise.all(Array.from({ length: 20 }, (_, j) => producer.send(new Message(uniqueTopic, undefined, `s${sent + j}`, 'x'))));
+        sent += 20;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 500));
+    const c2 = consumer(group, record);
+    await c2.start();
+    const owned = (c: DefaultMQPushConsumer): number => [...(c.defaultMQPushConsumerImpl.rebalanceImpl?.processQueueTable.keys() ?? [])].filter((q) => q.topic === uniqueTopic).length;
+    await waitFor(() => owned(c1) === 4 && owned(c2) === 4, 10_000, 'a 4/4 split');
+    await new Promise((r) => setTimeout(r, 500));
+    sending = false;
+    await sender;
+    const expected = sent;
+    await waitFor(() => seen.size >= expected, 15_000, `all ${expected} messages`);
+    const dups = [...seen.values()].filter((n) => n > 1).length;
+    assert.ok(dups <= 200, `duplicates around the move: ${dups}`);
+  });
 });
