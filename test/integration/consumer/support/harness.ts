@@ -3,29 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { LocalCluster } from '../../../../src/broker/local-cluster.js';
-import { AllocateMessageQueueAveragely } from '../../../../src/client/consumer/allocate/allocate-message-queue-averagely.js';
-import type { PushConsumerParts } from '../../../../src/client/consumer/default-mq-push-consumer-impl.js';
-import { LocalFileOffsetStore } from '../../../../src/client/consumer/offset-store/local-file-offset-store.js';
-import { RemoteBrokerOffsetStore } from '../../../../src/client/consumer/offset-store/remote-broker-offset-store.js';
 import { DefaultMQProducer } from '../../../../src/client/producer/default-mq-producer.js';
 import { createLogger, type Logger } from '../../../../src/common/logging/logger.js';
 import { Message } from '../../../../src/common/message/message.js';
-import { FakeProcessQueue } from './fake-process-queue.js';
 
 /** Small store files: a test cluster stays light. */
 const SMALL_STORE = { mappedFileSizeCommitLog: 4 * 1024 * 1024, mappedFileSizeConsumeQueue: 20 * 1000, writeBufferSize: 4 * 1024 * 1024 + 128 * 1024 };
 
 export const quietLogger: Logger = createLogger('consumer-test', { level: (process.env['RMQ_TEST_LOG'] as 'debug' | undefined) ?? 'silent' });
-
-/** Parts with the test ProcessQueue; broadcasting offsets under `offsetDir`. */
-export function testParts(offsetDir: string): PushConsumerParts {
-  return {
-    createProcessQueue: () => new FakeProcessQueue(),
-    createOffsetStore: (model, factory, group) =>
-      model === 'BROADCASTING' ? new LocalFileOffsetStore(factory, group, quietLogger, offsetDir) : new RemoteBrokerOffsetStore(factory, group, quietLogger),
-    defaultAllocateStrategy: () => new AllocateMessageQueueAveragely(),
-  };
-}
 
 let seq = 0;
 /** A name unique in this run (topics and groups of different tests never meet). */
