@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 
-import { encodeReport } from '../../../src/broker/ha/ha-wire.js';
+import { encodeReport, encodeTransferHeader } from '../../../src/broker/ha/ha-wire.js';
 import { tempStoreDir } from '../store/store-fixtures.js';
 import { fill, HA_FILE_SIZE, haConfig, readTree, startNode, stopNode, waitCaughtUp, waitFor, type HANode } from './ha-fixtures.js';
 
@@ -166,5 +166,36 @@ describe('HA replication over real sockets (store + HAService)', function () {
     await junkClosed;
     assert.equal(master.ha.connectionCount, 0);
     assert.equal((await fill(master.store, 'HA_B', 4000, 4000, 1)), 1);
+  });
+
+  it('a master pushing at the wrong offset (a gap) or garbage is dropped; the slave reconnects and asks again from its own max offset', async () => {
+    const sd = await dir();
+    const slave = await node(sd, 'SLAVE');
+    const reports: number[] = [];
+    const sockets: Socket[] = [];
+    let connections = 0;
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      const n = ++connections;
+      socket.on('error', () => undefined);
+      socket.once('data', (b: Buffer) => {
+        const offset = Number(b.readBigInt64BE(0));
+        reports.push(offset);
+        // 1st: a gap of 4 KiB past the file start; 2nd: a negative body size; later: nothing.
+        if (n === 1) socket.write(Buffer.concat([encodeTransferHeader(HA_FILE_SIZE + 4096, 16), Buffer.alloc(16, 1)]));
+        if (n === 2) socket.write(encodeTransferHeader(offset, -5));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      slave.ha.updateMasterAddress(`127.0.0.1:${port}`);
+      await waitFor('three connections', () => connections >= 3 && reports.length >= 3);
+      assert.deepEqual(reports.slice(0, 3), [0, 0, 0]);
+      assert.equal(slave.store.getMaxPhyOffset(), 0, 'nothing appended from a bad stream');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
