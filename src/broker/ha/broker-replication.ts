@@ -56,12 +56,19 @@ export class BrokerReplication {
   }
 
   /**
-   * Binds the HA port (haListenPort; an ephemeral remoting port may fall back to any free one) and
-   * records the bound port in haListenPort, which the registration advertises as haServerAddr.
+   * Binds the HA port (haListenPort) and records the bound port in haListenPort, which the
+   * registration advertises as haServerAddr. A taken port falls back to any free one rather than
+   * failing the broker: slaves (ours and Java's) follow the advertised haServerAddr, and a broker
+   * built without BrokerStartup's listenPort + 1 fix-up would otherwise clash on the default 10912.
+   * Expected next to an ephemeral remoting port; otherwise worth a warning.
    */
-  async start(host: string, fallbackToEphemeral: boolean): Promise<void> {
+  async start(host: string, ephemeralListenPort: boolean): Promise<void> {
     const config = this.opts.storeConfig;
-    config.haListenPort = await this.haService.start(host, config.haListenPort, fallbackToEphemeral);
+    const wanted = config.haListenPort;
+    config.haListenPort = await this.haService.start(host, wanted, true);
+    if (!ephemeralListenPort && config.haListenPort !== wanted) {
+      this.opts.log.warn('haListenPort taken: slaves must use the advertised haServerAddr', { wanted, bound: config.haListenPort });
+    }
     this.started = true;
     if (!this.isSlave) return;
     if (config.haMasterAddress.length >= MIN_HA_MASTER_ADDRESS_LENGTH) {
