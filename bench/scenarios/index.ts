@@ -5,3 +5,4 @@ import './namesrv.js';
 import './producer-send.js';
 import './broker-send.js';
 import './long-poll.js';
+import './e2e.js';

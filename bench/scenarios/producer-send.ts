@@ -45,7 +45,7 @@ registerScenario({
       let brokerAddr: string | undefined;
       if (namesrvAddr === undefined) {
         const flushDiskType = args.extra.get('flush') === 'sync' ? 'SYNC_FLUSH' : 'ASYNC_FLUSH';
-        const cluster = await LocalCluster.start({ messageStoreConfig: { flushDiskType } });
+        const cluster = await LocalCluster.start({ messageStoreConfig: { flushDiskType }, logger: quiet });
         cleanups.unshift(() => cluster.stop());
         namesrvAddr = cluster.namesrvAddr;
         brokerAddr = cluster.brokerAddr;

@@ -1,0 +1,172 @@
+import { LocalCluster } from '../../src/broker/local-cluster.js';
+import { MQAdmin } from '../../src/client/admin/mq-admin.js';
+import { DefaultMQPushConsumer } from '../../src/client/consumer/default-mq-push-consumer.js';
+import { ConsumeConcurrentlyStatus } from '../../src/client/consumer/listener.js';
+import { DefaultMQProducer } from '../../src/client/producer/default-mq-producer.js';
+import { createLogger } from '../../src/common/logging/logger.js';
+import type { MessageExt } from '../../src/common/message/message-ext.js';
+import { Message } from '../../src/common/message/message.js';
+import { createTopicConfig } from '../../src/common/protocol/body/topic-config.js';
+import { intOption, type BenchArgs } from '../lib/args.js';
+import { registerScenario } from '../lib/registry.js';
+import type { BenchResult } from '../lib/report.js';
+import { LatencyRecorder, RssSampler } from '../lib/stats.js';
+
+const QUEUES = 8;
+const DEFAULT_MESSAGES = 100_000;
+const DEFAULT_RATE = 10_000;
+const DEFAULT_CONCURRENCY = 64;
+/** Body header: message index (u32) then the send time in ms since the epoch (f64, sub-ms precision). */
+const HEADER_BYTES = 12;
+/** A run that has not consumed everything this long after its last send is reported as incomplete. */
+const DRAIN_TIMEOUT_MILLIS = 60_000;
+
+/**
+ * `e2e`: DefaultMQProducer → in-process LocalCluster → DefaultMQPushConsumer (default options, one
+ * consumer), `--messages N` (default 100k) of `--size` bytes (default 1 KiB) over 8 queues, twice: at
+ * full speed (`--concurrency` sync sends in flight, default 64) and paced at `--rate` msg/s (default
+ * 10k). Latency is send call → listener call, from a timestamp in the body (the producer's
+ * bornTimestamp is the same instant at 1 ms resolution). Throughput = distinct messages consumed / time
+ * from the first send to the last first-delivery. Every message must arrive; duplicates are counted.
+ */
+registerScenario({
+  name: 'e2e',
+  description: 'producer → broker → push consumer, full speed and at --rate msg/s (--messages N): consume rate, send→listener p50/p99, duplicates',
+  async run(args: BenchArgs): Promise<BenchResult[]> {
+    const messages = intOption(args, 'messages', DEFAULT_MESSAGES);
+    const rate = intOption(args, 'rate', DEFAULT_RATE);
+    const concurrency = intOption(args, 'concurrency', DEFAULT_CONCURRENCY);
+    const msgSize = Math.max(args.msgSize, HEADER_BYTES);
+    const quiet = createLogger('rocketmq', { level: 'error' });
+    const cluster = await LocalCluster.start({ logger: quiet });
+    const producer = new DefaultMQProducer({ producerGroup: 'PG_BENCH_E2E', namesrvAddr: cluster.namesrvAddr, logger: quiet });
+    const admin = new MQAdmin({ namesrvAddr: cluster.namesrvAddr, logger: quiet });
+    try {
+      await producer.start();
+      await admin.start();
+      const results: BenchResult[] = [];
+      const runs = (args.extra.get('runs') ?? 'full,rate').split(',');
+      for (const run of runs) {
+        if (run !== 'full' && run !== 'rate') throw new Error(`--runs takes full and/or rate, got "${run}"`);
+        const topic = `BenchE2E_${run}`;
+        await admin.createAndUpdateTopicConfig(cluster.brokerAddr, createTopicConfig(topic, { readQueueNums: QUEUES, writeQueueNums: QUEUES }));
+        results.push(await runOnce({ namesrvAddr: cluster.namesrvAddr, producer, topic, messages, msgSize, concurrency, rate: run === 'rate' ? rate : undefined, logger: quiet }));
+      }
+      return results;
+    } finally {
+      await admin.shutdown();
+      await producer.shutdown();
+      await cluster.stop();
+    }
+  },
+  summarize(results) {
+    return results.map((r) => `${r.scenario}: sent at ${Math.round(Number(r['sendMsgsPerSec']))} msg/s; ${r['lost']} lost, ${r['duplicates']} duplicates, ${r['sendErrors']} send errors`);
+  },
+});
+
+interface RunOptions {
+  namesrvAddr: string;
+  producer: DefaultMQProducer;
+  topic: string;
+  messages: number;
+  msgSize: number;
+  concurrency: number;
+  /** msg/s; undefined = full speed. */
+  rate: number | undefined;
+  logger: ReturnType<typeof createLogger>;
+}
+
+async function runOnce(o: RunOptions): Promise<BenchResult> {
+  const deliveries = new Uint32Array(o.messages);
+  const latency = new LatencyRecorder();
+  let distinct = 0;
+  let duplicates = 0;
+  let lastFirstDelivery = 0;
+  let allConsumed: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (allConsumed = resolve));
+  const consumer = new DefaultMQPushConsumer({ consumerGroup: `CG_${o.topic}`, namesrvAddr: o.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', logger: o.logger });
+  let rebalanced: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (rebalanced = resolve));
+  consumer.on('rebalance', (r) => {
+    if (r.topic === o.topic && r.mqDivided.length === QUEUES) rebalanced();
+  });
+  consumer.subscribe(o.topic, '*', {
+    consumeMessage: (msgs: readonly MessageExt[]) => {
+      const now = performance.timeOrigin + performance.now();
+      for (const m of msgs) {
+        const body = Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
+        const i = body.readUInt32BE(0);
+        if (i >= o.messages) continue; // not one of ours (cannot happen on a fresh topic)
+        if (deliveries[i]!++ > 0) {
+          duplicates++;
+          continue;
+        }
+        latency.record(now - body.readDoubleBE(4));
+        lastFirstDelivery = performance.now();
+        if (++distinct === o.messages) allConsumed();
+      }
+      return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+    },
+  });
+  const rss = new RssSampler();
+  try {
+    await consumer.start();
+    await ready;
+    const base = Buffer.alloc(o.msgSize, 'x');
+    let next = 0;
+    let sendErrors = 0;
+    let firstError: unknown;
+    const start = performance.now();
+    const loop = async (): Promise<void> => {
+      for (let i = next++; i < o.messages; i = next++) {
+        if (o.rate !== undefined) {
+          const due = start + (i * 1000) / o.rate;
+          const wait = due - performance.now();
+          if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        }
+        const body = Buffer.from(base);
+        body.writeUInt32BE(i, 0);
+        body.writeDoubleBE(performance.timeOrigin + performance.now(), 4);
+        try {
+          await o.producer.send(new Message(o.topic, body));
+        } catch (e: unknown) {
+          // A failed send leaves a hole the drain wait reports; count it and keep the run going.
+          sendErrors++;
+          firstError ??= e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: o.concurrency }, loop));
+    const sendSeconds = (performance.now() - start) / 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      done.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), DRAIN_TIMEOUT_MILLIS))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut || sendErrors > 0) {
+      const first = firstError instanceof Error ? firstError.message : String(firstError ?? '');
+      process.stderr.write(`e2e ${o.topic}: ${distinct}/${o.messages} consumed, ${sendErrors} send errors ${first}\n`);
+    }
+    const seconds = ((distinct === 0 ? performance.now() : lastFirstDelivery) - start) / 1000;
+    const [p50, p99] = latency.percentiles(50, 99);
+    return {
+      scenario: o.rate === undefined ? 'e2e-full' : `e2e-rate${o.rate}`,
+      msgSize: o.msgSize,
+      messages: distinct,
+      seconds,
+      msgsPerSec: distinct / seconds,
+      mbPerSec: (distinct * o.msgSize) / seconds / (1024 * 1024),
+      p50Ms: p50 ?? Number.NaN,
+      p99Ms: p99 ?? Number.NaN,
+      maxRssMb: rss.stop(),
+      sendMsgsPerSec: o.messages / sendSeconds,
+      duplicates,
+      lost: o.messages - distinct,
+      sendErrors,
+    };
+  } finally {
+    rss.stop();
+    await consumer.shutdown(1000);
+  }
+}
