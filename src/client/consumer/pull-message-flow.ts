@@ -245,7 +245,11 @@ export class PullMessageFlow {
   }
 
   private onException(pullRequest: PullRequest, e: unknown): void {
-    if (!pullRequest.messageQueue.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
+    // A queue dropped by rebalance or by our own shutdown sees its held pull fail as the connection
+    // closes: expected, so not worth a warning.
+    if (pullRequest.processQueue.dropped) {
+      this.host.log.debug('pull of a dropped queue failed', { request: pullRequest.toString(), error: errorText(e) });
+    } else if (!pullRequest.messageQueue.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
       this.host.log.warn('execute the pull request exception', { request: pullRequest.toString(), error: errorText(e) });
     }
     const brokerFlowControl = e instanceof MQBrokerException && e.code === ResponseCode.FLOW_CONTROL;

@@ -406,7 +406,9 @@ export class MQClientInstance {
       await this.sendHeartbeatToAllBrokerWithLock();
     });
     this.tasks.scheduleWithFixedDelay('persistAllConsumerOffset', 10_000, () => cfg.persistConsumerOffsetInterval, () => this.persistAllConsumerOffset());
-    this.tasks.scheduleWithFixedDelay('rebalance', 0, () => REBALANCE_WAIT_INTERVAL_MILLIS, () => this.doRebalance());
+    // RebalanceService waits its interval before the first round; a consumer's start wakes it
+    // (rebalanceImmediately) once its routes and heartbeat are in place.
+    this.tasks.scheduleWithFixedDelay('rebalance', REBALANCE_WAIT_INTERVAL_MILLIS, () => REBALANCE_WAIT_INTERVAL_MILLIS, () => this.doRebalance());
   }
 }
 
