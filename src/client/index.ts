@@ -25,5 +25,5 @@ export { LatencyFaultTolerance } from './latency/latency-fault-tolerance.js';
 export { TopicPublishInfo } from './route/topic-publish-info.js';
 export { topicRouteData2TopicPublishInfo, topicRouteData2TopicSubscribeInfo, topicRouteDataIsChange } from './route/topic-route-info.js';
 export * as Validators from './validators.js';
-export { TopicValidator, RETRY_GROUP_TOPIC_PREFIX, DLQ_GROUP_TOPIC_PREFIX, CLIENT_INNER_PRODUCER_GROUP } from './topic-validator.js';
+export { TopicValidator, RETRY_GROUP_TOPIC_PREFIX, DLQ_GROUP_TOPIC_PREFIX, CLIENT_INNER_PRODUCER_GROUP } from '../common/protocol/topic-validator.js';
 export { wrapNamespace, withoutNamespace } from './namespace-util.js';

@@ -1,4 +1,4 @@
-import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX, isSystemTopic } from './topic-validator.js';
+import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX, isSystemTopic } from '../common/protocol/topic-validator.js';
 
 /**
  * Java's NamespaceUtil: a namespace prefixes topics and groups as `<namespace>%<resource>`; retry and

@@ -1,7 +1,7 @@
 import { ClientErrorCode, MQClientException } from '../common/errors.js';
 import type { Message } from '../common/message/message.js';
 import { ResponseCode } from '../common/protocol/response-code.js';
-import { isNotAllowedSendTopic, isSystemTopic, isTopicOrGroupIllegal } from './topic-validator.js';
+import { isNotAllowedSendTopic, isSystemTopic, isTopicOrGroupIllegal } from '../common/protocol/topic-validator.js';
 
 /**
  * Java's client Validators. Error codes follow Java: topic and group problems are

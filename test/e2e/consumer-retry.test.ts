@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 
 import { DefaultMQPushConsumer } from '../../src/client/consumer/default-mq-push-consumer.js';
 import { ConsumeConcurrentlyStatus, ConsumeOrderlyStatus, orderlyListener } from '../../src/client/consumer/listener.js';
-import { CLIENT_INNER_PRODUCER_GROUP } from '../../src/client/topic-validator.js';
+import { CLIENT_INNER_PRODUCER_GROUP } from '../../src/common/protocol/topic-validator.js';
 import type { MessageExt } from '../../src/common/message/message-ext.js';
 import { MessageConst } from '../../src/common/message/message-const.js';
 import { Message } from '../../src/common/message/message.js';

@@ -14,7 +14,7 @@ import type { Logger } from '../../common/logging/logger.js';
 import type { BrokerConfiguration } from '../broker-configuration.js';
 import type { BrokerRole } from '../store/store-config.js';
 import type { TopicConfigManager } from '../topic/topic-config-manager.js';
-import { SYSTEM_TOPICS, validateTopic } from '../topic/topic-validator.js';
+import { SYSTEM_TOPICS, validateTopic } from '../../common/protocol/topic-validator.js';
 import { getMessageStoreTimeStamp, refuseOnSlave, successWithBody, unsetResponse, type AdminStoreView } from './admin-support.js';
 
 export { NOT_SET_REMARK } from './admin-support.js';

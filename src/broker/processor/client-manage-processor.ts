@@ -14,7 +14,7 @@ import type { ConsumerManager } from '../client/consumer-manager.js';
 import type { ProducerManager } from '../client/producer-manager.js';
 import type { SubscriptionGroupLookup } from '../subscription/subscription-group-manager.js';
 import type { TopicConfigManager } from '../topic/topic-config-manager.js';
-import { getRetryTopic } from '../topic/topic-validator.js';
+import { getRetryTopic } from '../../common/protocol/topic-validator.js';
 
 export interface ClientManageProcessorDeps {
   readonly consumerManager: Pick<ConsumerManager, 'registerConsumer' | 'unregisterConsumer'>;

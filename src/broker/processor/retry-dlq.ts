@@ -4,7 +4,7 @@ import { PermName } from '../../common/protocol/body/perm-name.js';
 import type { SubscriptionGroupConfig } from '../../common/protocol/body/subscription-group-config.js';
 import type { TopicConfig } from '../../common/protocol/body/topic-config.js';
 import type { TopicConfigManager } from '../topic/topic-config-manager.js';
-import { getDLQTopic } from '../topic/topic-validator.js';
+import { getDLQTopic } from '../../common/protocol/topic-validator.js';
 
 /*
  * The retry / dead-letter decision shared by CONSUMER_SEND_MSG_BACK and sends straight to a

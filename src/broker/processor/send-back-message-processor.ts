@@ -11,7 +11,7 @@ import type { BrokerConfig } from '../broker-config.js';
 import type { PutMessageResult } from '../store/put-message-result.js';
 import type { SubscriptionGroupLookup } from '../subscription/subscription-group-manager.js';
 import type { TopicConfigManager } from '../topic/topic-config-manager.js';
-import { getRetryTopic } from '../topic/topic-validator.js';
+import { getRetryTopic } from '../../common/protocol/topic-validator.js';
 import { FAQ_URL, suggestTodo } from './broker-remarks.js';
 import { DLQ_NUMS_PER_GROUP, SEND_BACK_BASE_DELAY_LEVEL, createDLQTopic, maxReconsumeTimesOf, randomQueueId } from './retry-dlq.js';
 

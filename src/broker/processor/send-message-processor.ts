@@ -30,7 +30,7 @@ import type { BrokerConfig } from '../broker-config.js';
 import type { PutMessageResult } from '../store/put-message-result.js';
 import type { SubscriptionGroupLookup } from '../subscription/subscription-group-manager.js';
 import type { TopicConfigManager } from '../topic/topic-config-manager.js';
-import { RETRY_GROUP_TOPIC_PREFIX, notAllowedSendRemark, validateTopic } from '../topic/topic-validator.js';
+import { RETRY_GROUP_TOPIC_PREFIX, notAllowedSendRemark, validateTopic } from '../../common/protocol/topic-validator.js';
 import { FAQ_URL, suggestTodo, topicConfigToString } from './broker-remarks.js';
 import { DLQ_NUMS_PER_GROUP, createDLQTopic, maxReconsumeTimesOf, randomQueueId } from './retry-dlq.js';
 

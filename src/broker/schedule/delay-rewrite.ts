@@ -7,7 +7,7 @@ import {
   type MessageExtBrokerInner,
 } from '../../common/message/index.js';
 import type { TagsCodeResolver } from '../store/dispatcher.js';
-import { TopicValidator } from '../topic/topic-validator.js';
+import { TopicValidator } from '../../common/protocol/topic-validator.js';
 import { computeDeliverTimestamp, delayLevel2QueueId, type DelayLevelTable } from './delay-level-table.js';
 
 /**

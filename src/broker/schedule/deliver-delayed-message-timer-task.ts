@@ -2,7 +2,7 @@ import { decodeRecord, type MessageExt, type MessageExtBrokerInner } from '../..
 import type { Logger } from '../../common/logging/logger.js';
 import { CQ_STORE_UNIT_SIZE, readUnit } from '../store/consume-queue.js';
 import { isPutOk, type PutMessageResult } from '../store/put-message-result.js';
-import { TopicValidator } from '../topic/topic-validator.js';
+import { TopicValidator } from '../../common/protocol/topic-validator.js';
 import { delayLevel2QueueId } from './delay-level-table.js';
 import { messageTimeup } from './message-timeup.js';
 

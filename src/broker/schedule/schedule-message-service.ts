@@ -6,7 +6,7 @@ import {
 } from '../../common/protocol/body/delay-offset-serialize-wrapper.js';
 import { ConfigFile } from '../config-file.js';
 import type { TagsCodeResolver } from '../store/dispatcher.js';
-import { TopicValidator } from '../topic/topic-validator.js';
+import { TopicValidator } from '../../common/protocol/topic-validator.js';
 import { delayLevel2QueueId, parseDelayLevel, type DelayLevelTable } from './delay-level-table.js';
 import { rewriteDelayed, scheduleTagsCodeResolver } from './delay-rewrite.js';
 import { DeliverDelayedMessageTimerTask, type DeliverContext, type ScheduleMessageStore } from './deliver-delayed-message-timer-task.js';

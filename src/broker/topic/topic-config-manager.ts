@@ -9,7 +9,7 @@ import {
 } from '../../common/protocol/body/topic-config-serialize-wrapper.js';
 import { ConfigFile } from '../config-file.js';
 import { javaConcurrentHashMapOrder } from '../java-order.js';
-import { REPLY_TOPIC_POSTFIX, SYSTEM_TOPICS, TopicValidator } from './topic-validator.js';
+import { REPLY_TOPIC_POSTFIX, SYSTEM_TOPICS, TopicValidator } from '../../common/protocol/topic-validator.js';
 
 /** TopicConfigManager.SCHEDULE_TOPIC_QUEUE_NUM: one queue per delay level. */
 export const SCHEDULE_TOPIC_QUEUE_NUM = 18;

@@ -1,6 +1,6 @@
 /** mqadmin's consumer group commands: updateSubGroup, deleteSubGroup, consumerProgress, consumerConnection. */
 import type { ConsumerConnectionInfo, ConsumerProgress } from '../../client/admin/admin-types.js';
-import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from '../../client/topic-validator.js';
+import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 import { MQClientException } from '../../common/errors.js';
 import { createSubscriptionGroupConfig, type SubscriptionGroupConfig } from '../../common/protocol/body/subscription-group-config.js';
 import { ResponseCode } from '../../common/protocol/response-code.js';

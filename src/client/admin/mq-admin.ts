@@ -11,7 +11,7 @@ import { ResponseCode } from '../../common/protocol/response-code.js';
 import { RemotingClient } from '../../common/remoting/remoting-client.js';
 import { ClientConfig } from '../client-config.js';
 import { MQClientAPIImpl } from '../impl/mq-client-api.js';
-import { RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 import type {
   BrokerConfigEntry,
   ClusterBrokerInfo,

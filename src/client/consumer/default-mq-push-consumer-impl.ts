@@ -14,7 +14,7 @@ import type { MQClientInstance } from '../impl/mq-client-instance.js';
 import { MQClientManager } from '../impl/mq-client-manager.js';
 import type { MQConsumerInner } from '../impl/mq-inner.js';
 import { withoutNamespace, wrapNamespace } from '../namespace-util.js';
-import { RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 import { ConsumeMessageConcurrentlyService } from './consume-message-concurrently-service.js';
 import { ConsumeMessageOrderlyService } from './consume-message-orderly-service.js';
 import { errorText, type ConsumeMessageService, type ConsumeServiceHost } from './consume-message-service.js';

@@ -5,7 +5,7 @@ import { ResponseCode } from '../../common/protocol/response-code.js';
 import type { ClientConfig } from '../client-config.js';
 import type { MQClientInstance } from '../impl/mq-client-instance.js';
 import { PullStatus, type PullResultExt } from '../impl/pull-result.js';
-import { RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 import type { ConsumeMessageService } from './consume-message-service.js';
 import { errorText } from './consume-message-service.js';
 import type { ConsumerStatsManager } from './consumer-stats-manager.js';

@@ -5,7 +5,7 @@ import { MessageQueueMap } from '../../common/protocol/body/message-queue-map.js
 import { compareMessageQueue, type MessageQueue } from '../../common/protocol/body/message-queue.js';
 import type { SubscriptionData } from '../../common/protocol/body/subscription-data.js';
 import type { MQClientInstance } from '../impl/mq-client-instance.js';
-import { RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 import { errorText } from './consume-message-service.js';
 import type { AllocateMessageQueueStrategy, ConsumerProcessQueue } from './consumer-spi.js';
 import { PullRequest } from './pull-request.js';

@@ -3,7 +3,7 @@ import type { Logger } from '../../common/logging/logger.js';
 import type { ConsumeFromWhere, ConsumeType, MessageModel } from '../../common/protocol/body/consumer-enums.js';
 import type { MessageQueue } from '../../common/protocol/body/message-queue.js';
 import type { MQClientInstance } from '../impl/mq-client-instance.js';
-import { RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 import { errorText } from './consume-message-service.js';
 import { ReadOffsetType, type AllocateMessageQueueStrategy, type ConsumerOffsetStore, type ConsumerProcessQueue } from './consumer-spi.js';
 import { parseConsumeTimestamp, type PushConsumerSettings } from './push-consumer-options.js';

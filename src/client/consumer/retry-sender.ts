@@ -5,7 +5,7 @@ import { Message } from '../../common/message/message.js';
 import type { ClientConfig } from '../client-config.js';
 import type { MQClientInstance } from '../impl/mq-client-instance.js';
 import { DefaultMQProducer } from '../producer/default-mq-producer.js';
-import { CLIENT_INNER_PRODUCER_GROUP, RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
+import { CLIENT_INNER_PRODUCER_GROUP, RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 
 /**
  * The push consumer's re-send of a message to `%RETRY%<group>` through the client instance's inner

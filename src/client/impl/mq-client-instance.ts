@@ -7,7 +7,7 @@ import type { TopicRouteData } from '../../common/protocol/body/topic-route-data
 import { RemotingClient } from '../../common/remoting/remoting-client.js';
 import type { ClientConfig } from '../client-config.js';
 import { cloneTopicRouteData, topicRouteData2TopicPublishInfo, topicRouteData2TopicSubscribeInfo, topicRouteDataIsChange } from '../route/topic-route-info.js';
-import { CLIENT_INNER_PRODUCER_GROUP, RETRY_GROUP_TOPIC_PREFIX, TopicValidator } from '../topic-validator.js';
+import { CLIENT_INNER_PRODUCER_GROUP, RETRY_GROUP_TOPIC_PREFIX, TopicValidator } from '../../common/protocol/topic-validator.js';
 import { CLIENT_REQUEST_CODES, ClientRemotingProcessor } from './client-remoting-processor.js';
 import { MQClientAPIImpl } from './mq-client-api.js';
 import type { MQConsumerInner, MQProducerInner } from './mq-inner.js';

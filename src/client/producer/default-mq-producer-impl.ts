@@ -21,7 +21,7 @@ import type { MQProducerInner } from '../impl/mq-inner.js';
 import { DEFAULT_RETRY_RESPONSE_CODES } from '../impl/send-response.js';
 import { MQFaultStrategy } from '../latency/mq-fault-strategy.js';
 import { TopicPublishInfo } from '../route/topic-publish-info.js';
-import { CLIENT_INNER_PRODUCER_GROUP, DEFAULT_PRODUCER_GROUP, RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
+import { CLIENT_INNER_PRODUCER_GROUP, DEFAULT_PRODUCER_GROUP, RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 import { checkGroup, checkMessage } from '../validators.js';
 import { MessageBatch } from './message-batch.js';
 import type { MessageQueueSelector } from './message-queue-selector.js';

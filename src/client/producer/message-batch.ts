@@ -1,7 +1,7 @@
 import { ClientErrorCode, MQClientException } from '../../common/errors.js';
 import { BATCH_ENTRY_FIXED_LENGTH, encodeMessages } from '../../common/message/batch-codec.js';
 import { Message } from '../../common/message/message.js';
-import { RETRY_GROUP_TOPIC_PREFIX } from '../topic-validator.js';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 
 /**
  * Java's MessageBatch: messages of one topic sent as one SEND_BATCH_MESSAGE (320). The batch itself is a

@@ -1,6 +1,6 @@
 import type { Logger } from '../../common/logging/logger.js';
 import type { ClientConfigOptions } from '../client-config.js';
-import { DEFAULT_PRODUCER_GROUP, TopicValidator } from '../topic-validator.js';
+import { DEFAULT_PRODUCER_GROUP, TopicValidator } from '../../common/protocol/topic-validator.js';
 
 /** DefaultMQProducer's options: Java's field names and defaults (PROTOCOL.md §10.4). */
 export interface DefaultMQProducerOptions extends ClientConfigOptions {

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { createBrokerConfig, loadBrokerConfigs, registerNameServerPeriod } from '../../../src/broker/broker-config.js';
 import { RebalanceLockManager } from '../../../src/broker/client/rebalance-lock-manager.js';
 import { TopicConfigManager } from '../../../src/broker/topic/topic-config-manager.js';
-import { validateTopic } from '../../../src/broker/topic/topic-validator.js';
+import { validateTopic } from '../../../src/common/protocol/topic-validator.js';
 import { createLogger } from '../../../src/common/logging/logger.js';
 import { ConfigError } from '../../../src/common/util/config-schema.js';
 
