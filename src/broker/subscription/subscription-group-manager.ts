@@ -3,7 +3,7 @@ import { createDataVersion, nextDataVersion, type DataVersion } from '../../comm
 import { createSubscriptionGroupConfig, type SubscriptionGroupConfig } from '../../common/protocol/body/subscription-group-config.js';
 import { decodeSubscriptionGroupWrapper, encodeSubscriptionGroupWrapper } from '../../common/protocol/body/subscription-group-wrapper.js';
 import { ConfigFile } from '../config-file.js';
-import { javaConcurrentHashMapOrder } from '../java-order.js';
+import { javaConcurrentHashMapOrder } from '../../common/util/java-hash-map-order.js';
 
 /** MixAll's built-in groups, created in memory at start (SubscriptionGroupManager.init). */
 export const BUILT_IN_GROUPS: readonly string[] = [

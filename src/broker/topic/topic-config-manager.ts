@@ -8,7 +8,7 @@ import {
   type TopicConfigSerializeWrapper,
 } from '../../common/protocol/body/topic-config-serialize-wrapper.js';
 import { ConfigFile } from '../config-file.js';
-import { javaConcurrentHashMapOrder } from '../java-order.js';
+import { javaConcurrentHashMapOrder } from '../../common/util/java-hash-map-order.js';
 import { REPLY_TOPIC_POSTFIX, SYSTEM_TOPICS, TopicValidator } from '../../common/protocol/topic-validator.js';
 
 /** TopicConfigManager.SCHEDULE_TOPIC_QUEUE_NUM: one queue per delay level. */

@@ -21,14 +21,40 @@ export function javaHashMapCapacity(size: number, initialCapacity = 16): number 
   return cap;
 }
 
-/** Keys in the order a java.util.HashMap filled with them in the given order would iterate them. */
-export function javaHashMapOrder(keysInInsertionOrder: readonly string[]): string[] {
-  const cap = javaHashMapCapacity(keysInInsertionOrder.length);
-  const mask = cap - 1;
-  const withIndex = keysInInsertionOrder.map((key, i) => {
-    const h = javaStringHashCode(key);
-    return { key, i, bucket: (h ^ (h >>> 16)) & mask };
-  });
-  withIndex.sort((a, b) => a.bucket - b.bucket || a.i - b.i);
-  return withIndex.map((e) => e.key);
+/**
+ * Keys in the order a java.util.HashMap (or HashSet) created with `initialCapacity` and filled with
+ * them in the given order would iterate them.
+ */
+export function javaHashMapOrder(keysInInsertionOrder: Iterable<string>, initialCapacity = 16): string[] {
+  const keys = [...keysInInsertionOrder];
+  return orderByBucket(keys, javaHashMapCapacity(keys.length, tableSizeFor(initialCapacity)) - 1);
+}
+
+/**
+ * Iteration order of a java.util.concurrent.ConcurrentHashMap created with `initialCapacity` (its
+ * table is tableSizeFor(1.5 × initialCapacity + 1)) and grown at 0.75 load, as the broker's
+ * managers declare theirs (so our config files list entries as a Java broker's do).
+ */
+export function javaConcurrentHashMapOrder(keys: readonly string[], initialCapacity: number): string[] {
+  let cap = tableSizeFor(initialCapacity + (initialCapacity >>> 1) + 1);
+  while (keys.length > cap * 0.75) cap <<= 1;
+  return orderByBucket(keys, cap - 1);
+}
+
+/** The smallest power of two ≥ n (HashMap.tableSizeFor). */
+function tableSizeFor(n: number): number {
+  let cap = 1;
+  while (cap < n) cap <<= 1;
+  return cap;
+}
+
+/** By bucket `spread(hash) & mask`, insertion order within a bucket (kept across resizes). */
+function orderByBucket(keys: readonly string[], mask: number): string[] {
+  return keys
+    .map((key, i) => {
+      const h = javaStringHashCode(key);
+      return { key, i, bucket: ((h ^ (h >>> 16)) & 0x7fffffff) & mask };
+    })
+    .sort((a, b) => a.bucket - b.bucket || a.i - b.i)
+    .map((e) => e.key);
 }

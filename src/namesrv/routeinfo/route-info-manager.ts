@@ -9,7 +9,8 @@ import type { TopicList } from '../../common/protocol/body/topic-list.js';
 import type { TopicRouteData } from '../../common/protocol/body/topic-route-data.js';
 import type { Logger } from '../../common/logging/logger.js';
 import type { RemotingChannel } from '../../common/remoting/remoting-channel.js';
-import { javaHashOrder, sortedBrokerAddrs } from './java-order.js';
+import { javaHashMapOrder } from '../../common/util/java-hash-map-order.js';
+import { sortedBrokerAddrs } from './java-order.js';
 
 /** What the name server knows about one live broker address (RouteInfoManager.BrokerLiveInfo). */
 export interface BrokerLiveInfo {
@@ -212,7 +213,7 @@ export class RouteInfoManager {
   pickupTopicRouteData(topic: string): TopicRouteData | undefined {
     const queueDataMap = this.topicQueueTable.get(topic);
     if (queueDataMap === undefined) return undefined;
-    const names = javaHashOrder(queueDataMap.keys());
+    const names = javaHashMapOrder(queueDataMap.keys());
     const route: TopicRouteData = {
       queueDatas: names.map((n) => ({ ...queueDataMap.get(n)! })),
       brokerDatas: [],
@@ -235,13 +236,13 @@ export class RouteInfoManager {
   /** A snapshot in Java's HashMap order (ClusterInfo is always written in the legacy form). */
   getAllClusterInfo(): ClusterInfo {
     const brokerAddrTable = new Map<string, BrokerData>();
-    for (const name of javaHashOrder(this.brokerAddrTable.keys(), BROKER_ADDR_TABLE_CAPACITY)) {
+    for (const name of javaHashMapOrder(this.brokerAddrTable.keys(), BROKER_ADDR_TABLE_CAPACITY)) {
       const bd = this.brokerAddrTable.get(name)!;
       brokerAddrTable.set(name, { cluster: bd.cluster, brokerName: bd.brokerName, brokerAddrs: sortedBrokerAddrs(bd.brokerAddrs) });
     }
     const clusterAddrTable = new Map<string, string[]>();
-    for (const cluster of javaHashOrder(this.clusterAddrTable.keys(), CLUSTER_ADDR_TABLE_CAPACITY)) {
-      clusterAddrTable.set(cluster, javaHashOrder(this.clusterAddrTable.get(cluster)!));
+    for (const cluster of javaHashMapOrder(this.clusterAddrTable.keys(), CLUSTER_ADDR_TABLE_CAPACITY)) {
+      clusterAddrTable.set(cluster, javaHashMapOrder(this.clusterAddrTable.get(cluster)!));
     }
     return { brokerAddrTable, clusterAddrTable };
   }
@@ -259,7 +260,7 @@ export class RouteInfoManager {
   }
 
   getAllTopicList(): TopicList {
-    return { topicList: javaHashOrder(this.topicQueueTable.keys()) };
+    return { topicList: javaHashMapOrder(this.topicQueueTable.keys()) };
   }
 
   getTopicsByCluster(cluster: string): TopicList {
@@ -267,7 +268,7 @@ export class RouteInfoManager {
     for (const name of this.clusterAddrTable.get(cluster) ?? []) {
       for (const [topic, queueDataMap] of this.topicQueueTable) if (queueDataMap.has(name)) topics.push(topic);
     }
-    return { topicList: javaHashOrder(new Set(topics)) };
+    return { topicList: javaHashMapOrder(new Set(topics)) };
   }
 
   /** Cluster and broker names (each is a system topic on its brokers) + one broker address. */
@@ -277,7 +278,7 @@ export class RouteInfoManager {
       topics.add(cluster);
       for (const n of names) topics.add(n);
     }
-    const list: TopicList = { topicList: javaHashOrder(topics) };
+    const list: TopicList = { topicList: javaHashMapOrder(topics) };
     for (const bd of this.brokerAddrTable.values()) {
       const first = bd.brokerAddrs.values().next();
       if (!first.done) {
@@ -295,7 +296,7 @@ export class RouteInfoManager {
       const first = queueDataMap.values().next();
       if (!first.done && pick(first.value)) topics.push(topic);
     }
-    return { topicList: javaHashOrder(topics) };
+    return { topicList: javaHashMapOrder(topics) };
   }
 
   wipeWritePermOfBroker(brokerName: string): number {
