@@ -1,15 +1,11 @@
 /**
  * The command table of `rmq`. Each command is one entry; the server commands (`dev`, `namesrv`,
- * `broker`) and mqadmin's everyday set are added here as their issues land.
+ * `broker`) and mqadmin's everyday set.
  */
 import { ADMIN_COMMANDS } from './admin/index.js';
+import type { CliCommand } from './cli-command.js';
 
-export interface CliCommand {
-  readonly name: string;
-  readonly summary: string;
-  readonly usage: string;
-  run(args: string[]): Promise<number>;
-}
+export type { CliCommand } from './cli-command.js';
 
 // The server commands load the broker and store only when run: an admin command (a short-lived
 // child in scripts) then starts in about half the time.

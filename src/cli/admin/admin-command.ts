@@ -6,7 +6,7 @@
 import { MQAdmin } from '../../client/admin/mq-admin.js';
 import { RocketMQError } from '../../common/errors.js';
 import { setLogLevel } from '../../common/logging/logger.js';
-import type { CliCommand } from '../commands.js';
+import type { CliCommand } from '../cli-command.js';
 import { CliUsageError, Flags, formatHelp, parseFlags, type OptionSpec } from './flags.js';
 
 export const EXIT_OK = 0;

@@ -1,5 +1,5 @@
 /** mqadmin's everyday commands (ARCHITECTURE.md §3.2), in mqadmin's help order by family. */
-import type { CliCommand } from '../commands.js';
+import type { CliCommand } from '../cli-command.js';
 import { getBrokerConfigCommand, updateBrokerConfigCommand } from './broker-config-commands.js';
 import { brokerStatusCommand, clusterListCommand } from './cluster-commands.js';
 import { consumerConnectionCommand, consumerProgressCommand, deleteSubGroupCommand, updateSubGroupCommand } from './group-commands.js';
