@@ -12,6 +12,7 @@ import { LatencyRecorder, RssSampler } from '../lib/stats.js';
 
 const DEFAULT_CONCURRENCY = 64;
 const DEFAULT_SIZES = '128,1024';
+const DEFAULT_SLICES = 5;
 const TOPIC = 'BenchSendTopic';
 const QUEUES = 8;
 /** Issue 9's target: our producer reaches at least this share of the raw-protocol send rate. */
@@ -21,10 +22,11 @@ type Mode = 'sync' | 'async' | 'oneway';
 /**
  * `send`: DefaultMQProducer against an in-process LocalCluster (ASYNC_FLUSH; `--flush sync` for
  * SYNC_FLUSH) — sync (`--concurrency` sends in flight per producer, default 64), async (callbacks, same
- * window) and oneway, `--producers N` producers, for each size of `--sizes` (default 128,1024; the
- * global --size is ignored here). Each size first measures the raw-protocol load generator of
- * `broker-send` with the same connections × in-flight (`send-raw`) on the same broker, and each
- * producer row carries `ratioToRaw` (target ≥ 0.6).
+ * window) and oneway (its time includes draining the broker's backlog), `--producers N` producers, for
+ * each size of `--sizes` (default 128,1024; the global --size is ignored here). Beside each mode runs
+ * the raw-protocol load generator of `broker-send` with the same connections × in-flight on the same
+ * broker, alternating in `--slices` slices (`send-raw`), and each producer row carries `ratioToRaw`
+ * (target ≥ 0.6).
  *
  * `--namesrv host:port` points the producers at an external cluster instead (a real RocketMQ 4.9
  * with the topic or autoCreateTopicEnable); there is no raw baseline then.
@@ -38,6 +40,7 @@ registerScenario({
     const modes = (args.extra.get('modes') ?? 'sync,async,oneway').split(',') as Mode[];
     const sizes = (args.extra.get('sizes') ?? DEFAULT_SIZES).split(',').map(Number);
     const external = args.extra.get('namesrv');
+    const slices = intOption(args, 'slices', DEFAULT_SLICES);
     const quiet = createLogger('rocketmq', { level: 'error' });
     const cleanups: (() => Promise<void>)[] = [];
     try {
@@ -69,28 +72,46 @@ registerScenario({
         if (!Number.isInteger(msgSize) || msgSize <= 0) throw new Error(`--sizes must list positive integers, got "${args.extra.get('sizes')}"`);
         const body = Buffer.alloc(msgSize, 'x');
         for (const p of clients) await p.send(new Message(TOPIC, body)); // routes and connections
-        let rawRate: number | undefined;
-        if (brokerAddr !== undefined) {
-          const raw = new RawSender({ brokerAddr, topic: TOPIC, queues: QUEUES, msgSize, inFlight: concurrency, clients: producers });
-          try {
-            await raw.runFor(args.warmupSeconds * 1000, false);
+        if (brokerAddr === undefined) {
+          for (const mode of modes) {
+            if (args.warmupSeconds > 0) await runMode(clients, mode, body, concurrency, args.warmupSeconds);
             const rss = new RssSampler();
-            const r = await raw.runFor(args.seconds * 1000);
-            const row = toResult('send-raw', msgSize, r, rss.stop(), producers);
-            rawRate = row.msgsPerSec;
-            results.push(row);
-          } finally {
-            await raw.shutdown();
+            const r = await runMode(clients, mode, body, concurrency, args.seconds);
+            results.push({ ...toResult(`send-${mode}`, msgSize, r, rss.stop(), producers), errors: r.errors });
           }
+          continue;
         }
-        for (const mode of modes) {
-          if (args.warmupSeconds > 0) await runMode(clients, mode, body, concurrency, args.warmupSeconds);
-          const rss = new RssSampler();
-          const r = await runMode(clients, mode, body, concurrency, args.seconds);
-          const row = toResult(`send-${mode}`, msgSize, r, rss.stop(), producers);
-          row['errors'] = r.errors;
-          if (rawRate !== undefined) row['ratioToRaw'] = row.msgsPerSec / rawRate;
-          results.push(row);
+        // Raw baseline and producer alternate in short slices (`--slices`, default 5, per mode), so that a
+        // noisy neighbour or a JIT/GC phase hits both sides alike; each mode's ratio is to the raw slices
+        // interleaved with it, and the send-raw row sums every raw slice of this size.
+        const raw = new RawSender({ brokerAddr, topic: TOPIC, queues: QUEUES, msgSize, inFlight: concurrency, clients: producers });
+        try {
+          await raw.runFor(args.warmupSeconds * 1000, false);
+          const rawAll = new Accumulator();
+          const rawRss = new RssSampler();
+          const rows: BenchResult[] = [];
+          for (const mode of modes) {
+            if (args.warmupSeconds > 0) await runMode(clients, mode, body, concurrency, args.warmupSeconds);
+            const rawHere = new Accumulator();
+            const mine = new Accumulator();
+            let errors = 0;
+            const rss = new RssSampler();
+            for (let k = 0; k < slices; k++) {
+              const rr = await raw.runFor((args.seconds * 1000) / slices);
+              rawHere.add(rr);
+              rawAll.add(rr);
+              const mr = await runMode(clients, mode, body, concurrency, args.seconds / slices);
+              mine.add(mr);
+              errors += mr.errors;
+            }
+            const row = toResult(`send-${mode}`, msgSize, mine.run(), rss.stop(), producers);
+            row['errors'] = errors;
+            row['ratioToRaw'] = row.msgsPerSec / (rawHere.messages / rawHere.seconds);
+            rows.push(row);
+          }
+          results.push(toResult('send-raw', msgSize, rawAll.run(), rawRss.stop(), producers), ...rows);
+        } finally {
+          await raw.shutdown();
         }
       }
       return results;
@@ -126,6 +147,23 @@ function toResult(scenario: string, msgSize: number, r: RawSendRun, maxRssMb: nu
   };
 }
 
+/** Sums runs (messages, seconds, latency samples) measured in several slices. */
+class Accumulator {
+  messages = 0;
+  seconds = 0;
+  readonly latency = new LatencyRecorder();
+
+  add(r: RawSendRun): void {
+    this.messages += r.messages;
+    this.seconds += r.seconds;
+    this.latency.merge(r.latency);
+  }
+
+  run(): RawSendRun {
+    return { messages: this.messages, seconds: this.seconds, latency: this.latency };
+  }
+}
+
 interface ModeResult extends RawSendRun {
   readonly errors: number;
 }
@@ -155,6 +193,12 @@ async function runMode(clients: DefaultMQProducer[], mode: Mode, body: Buffer, c
     }
   };
   await Promise.all(clients.flatMap((p) => Array.from({ length: concurrency }, () => loop(p))));
+  if (mode === 'oneway') {
+    // Oneway resolves once written: the broker may still be working through the backlog. One sync send
+    // per producer on the same connections waits for it (a connection's requests are handled in arrival
+    // order), so the slice's time covers the work it caused and the next slice starts on an idle broker.
+    await Promise.all(clients.map((p) => p.send(new Message(TOPIC, body))));
+  }
   if (firstError !== undefined) process.stderr.write(`send-${mode}: ${errors} errors, first: ${firstError instanceof Error ? firstError.message : String(firstError)}\n`);
   return { messages, errors, seconds: (performance.now() - begin) / 1000, latency };
 }
