@@ -96,7 +96,14 @@ describe('DefaultMQPushConsumer against LocalCluster', function () {
     const ids2 = [...(q2?.keys() ?? [])].filter((q) => q.topic === topic).map((q) => q.queueId);
     assert.deepEqual([...ids1, ...ids2].sort(), [0, 1, 2, 3], 'each queue owned by exactly one consumer');
     await waitFor(() => a.seen.size + b.seen.size >= 4, 10_000, 'first 4 messages');
-    assert.ok(a.seen.size > 0 && b.seen.size > 0, 'both consumers got messages');
+    // The first 4 may all go to c1, which can drain them before c2 joins; 4 more sent after the
+    // split land one per queue (round robin), so each consumer must get some of those.
+    const total = (c: { seen: Map<string, number> }): number => [...c.seen.values()].reduce((x, y) => x + y, 0);
+    const a0 = total(a);
+    const b0 = total(b);
+    await fx.send(topic, 4);
+    await waitFor(() => total(a) + total(b) >= a0 + b0 + 4, 10_000, '4 messages after the split');
+    assert.ok(total(a) > a0 && total(b) > b0, 'both consumers got messages');
     await c2.shutdown(1000);
     await waitFor(() => owned(ra) === 4, 10_000, 'the remaining consumer to own all four queues');
     const before = a.seen.size;
