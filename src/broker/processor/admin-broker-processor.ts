@@ -19,9 +19,10 @@ import { getMessageStoreTimeStamp, refuseOnSlave, successWithBody, unsetResponse
 
 export { NOT_SET_REMARK } from './admin-support.js';
 
-/** A store that can drop the consume queues of topics no longer configured (Java's cleanUnusedTopic). */
+/** A store that drops the consume queues of topics no longer configured (Java's cleanUnusedTopic). */
 export interface UnusedTopicCleaner {
-  cleanUnusedTopic?(topics: ReadonlySet<string>): Promise<void> | void;
+  /** Resolves to the topics whose queues were destroyed (for logs). */
+  cleanUnusedTopic(keepTopics: ReadonlySet<string>): Promise<readonly string[]>;
 }
 
 export interface AdminBrokerProcessorDeps {
@@ -111,7 +112,9 @@ export class AdminBrokerProcessor implements RequestProcessor {
     const invalid = this.checkTopic(request, topic);
     if (invalid !== undefined) return invalid;
     this.deps.topicConfigManager.deleteTopicConfig(topic);
-    await this.deps.store.cleanUnusedTopic?.(new Set(this.deps.topicConfigManager.topicConfigTable.keys()));
+    // Java passes the remaining topic configs: every queue of a topic without one is destroyed.
+    const destroyed = await this.deps.store.cleanUnusedTopic(new Set(this.deps.topicConfigManager.topicConfigTable.keys()));
+    this.deps.log.info('deleteTopic: consume queues destroyed', { topic, destroyed });
     return successWithBody(request);
   }
 

@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Logger } from '../../common/logging/logger.js';
@@ -98,6 +98,27 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
 
   async close(): Promise<void> {
     for (const cq of this.all()) await cq.mappedFileQueue.close();
+  }
+
+  /**
+   * Destroys every queue of `topic` (Java's ConsumeQueue.destroy from cleanUnusedTopic): files
+   * unlinked, `consumequeue/<topic>/` removed, the topic dropped from the table so a later put
+   * creates fresh queues. Resolves to the queues destroyed.
+   */
+  async destroyTopic(topic: string): Promise<ConsumeQueue[]> {
+    const byId = this.table.get(topic);
+    // Dropped first: a dispatch racing the unlinks recreates a fresh queue rather than writing into a dying one.
+    this.table.delete(topic);
+    const destroyed = [...(byId?.values() ?? [])];
+    for (const cq of destroyed) await cq.mappedFileQueue.destroy();
+    // Java leaves the empty topic directory behind; removing it keeps `ls consumequeue` meaningful.
+    await rm(join(this.rootDir, topic), { recursive: true, force: true });
+    return destroyed;
+  }
+
+  /** Topics that have at least one queue. */
+  topics(): string[] {
+    return [...this.table.keys()];
   }
 
   private create(topic: string, queueId: number): ConsumeQueue {

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 
 import { createLogger, type Logger } from '../../common/logging/logger.js';
+import { TopicValidator } from '../../common/protocol/topic-validator.js';
 import { decodeRecord, type MessageExt, type MessageExtBatch, type MessageExtBrokerInner } from '../../common/message/index.js';
 import type { StoreCheckpoint } from './checkpoint.js';
 import { CheckpointRecorder } from './checkpoint-recorder.js';
@@ -316,6 +317,31 @@ export class DefaultMessageStore {
   async queryMessage(topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryMessageResult> {
     if (this.index === undefined) return { messageBufferList: [], bufferTotalSize: 0, indexLastUpdateTimestamp: 0, indexLastUpdatePhyoffset: 0 };
     return queryMessage(this.index, this.commitLog, this.log, { topic, key, maxNum, begin, end });
+  }
+
+  /**
+   * Java's cleanUnusedTopic (DELETE_TOPIC_IN_BROKER): destroys the consume queues of every topic not
+   * in `keepTopics` — except the schedule and transaction-op topics, which have no topic config but
+   * hold live data — and forgets their next queue offsets, so a re-created topic starts at offset 0.
+   * Resolves to the topics destroyed.
+   */
+  async cleanUnusedTopic(keepTopics: ReadonlySet<string>): Promise<string[]> {
+    const unused = this.consumeQueueTable
+      .topics()
+      .filter((t) => !keepTopics.has(t) && t !== TopicValidator.RMQ_SYS_SCHEDULE_TOPIC && t !== TopicValidator.RMQ_SYS_TRANS_OP_HALF_TOPIC);
+    await this.deleteTopics(unused);
+    return unused;
+  }
+
+  /** Destroys the consume queues of `topics` and their entries in the CommitLog's queue-offset table. */
+  async deleteTopics(topics: Iterable<string>): Promise<void> {
+    for (const topic of topics) {
+      for (const cq of await this.consumeQueueTable.destroyTopic(topic)) {
+        this.commitLog.topicQueueTable.delete(`${cq.topic}-${cq.queueId}`);
+        this.log.info('cleanUnusedTopic: ConsumeQueue cleaned', { topic, queueId: cq.queueId });
+      }
+      this.log.info('cleanUnusedTopic: topic destroyed', { topic });
+    }
   }
 
   /** TRIGGER_DELETE_FILES: the next clean rounds delete expired files whatever the hour. */

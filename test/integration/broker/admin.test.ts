@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { AdminBrokerProcessor } from '../../../src/broker/processor/admin-broker-processor.js';
@@ -29,7 +29,8 @@ import {
   GetTopicStatsInfoRequestHeader,
   QueryTopicConsumeByWhoRequestHeader,
 } from '../../../src/common/protocol/headers/admin.js';
-import { createRequestWithHeader } from '../../../src/common/protocol/headers/command-header.js';
+import { createRequestWithHeader, readHeader } from '../../../src/common/protocol/headers/command-header.js';
+import { SendMessageResponseHeader } from '../../../src/common/protocol/headers/send-message.js';
 import { UpdateConsumerOffsetRequestHeader } from '../../../src/common/protocol/headers/consumer-offset.js';
 import { RequestCode } from '../../../src/common/protocol/request-code.js';
 import { ResponseCode } from '../../../src/common/protocol/response-code.js';
@@ -37,7 +38,7 @@ import type { RemotingChannel } from '../../../src/common/remoting/remoting-chan
 import { RemotingCommand } from '../../../src/common/remoting/remoting-command.js';
 import type { LocalCluster } from '../../../src/broker/local-cluster.js';
 import type { RemotingClient } from '../../../src/common/remoting/remoting-client.js';
-import { BrokerFixture, TIMEOUT, heartbeat, sendV2, waitFor } from './helpers.js';
+import { BrokerFixture, TIMEOUT, heartbeat, pull, sendV2, waitFor } from './helpers.js';
 
 const createTopic = (topic: string, queues = 4, perm = 6): RemotingCommand =>
   createRequestWithHeader(RequestCode.UPDATE_AND_CREATE_TOPIC, CreateTopicRequestHeader, {
@@ -102,6 +103,37 @@ describe('Broker admin (real sockets, raw RemotingClient)', function () {
     expect(bad.remark).to.match(/illegal characters/);
     const sys = await call(plain(RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER));
     expect(decodeTopicList(sys.body!).topicList).to.include.members(['TBW102', 'SCHEDULE_TOPIC_XXXX']);
+  });
+
+  it('DELETE_TOPIC_IN_BROKER destroys the consume queues (cleanUnusedTopic): files gone, pulls TOPIC_NOT_EXIST, a re-created topic starts at offset 0', async () => {
+    const store = c.broker.messageStore;
+    expect((await call(createTopic('CqDelT', 2))).code).to.equal(ResponseCode.SUCCESS);
+    for (let i = 0; i < 3; i++) expect((await call(sendV2('CqDelT', `m${i}`, { queueId: 1 }))).code).to.equal(ResponseCode.SUCCESS);
+    expect((await call(sendV2('KeepT', 'k', { queueId: 0 }))).code).to.equal(ResponseCode.SUCCESS);
+    await waitFor(() => store.getMaxOffsetInQueue('CqDelT', 1) === 3 && store.getMaxOffsetInQueue('KeepT', 0) === 1);
+    const dir = join(store.consumeQueueTable.rootDir, 'CqDelT');
+    await access(join(dir, '1'));
+
+    const del = await call(createRequestWithHeader(RequestCode.DELETE_TOPIC_IN_BROKER, DeleteTopicRequestHeader, { topic: 'CqDelT' }));
+    expect(del.code).to.equal(ResponseCode.SUCCESS);
+    let gone: unknown;
+    await access(dir).catch((e: unknown) => (gone = e));
+    expect(gone, 'consumequeue/CqDelT removed').to.have.property('code', 'ENOENT');
+    expect(store.consumeQueueTable.find('CqDelT', 1)).to.equal(undefined);
+    expect(store.commitLog.topicQueueTable.has('CqDelT-1')).to.equal(false);
+    expect([store.getMaxOffsetInQueue('CqDelT', 1), store.getMinOffsetInQueue('CqDelT', 1)]).to.deep.equal([0, -1]);
+    expect(store.getMaxOffsetInQueue('KeepT', 0), 'other topics keep their queues').to.equal(1);
+    // (sysFlag 0x4: subscription only, no suspend.) Java's PullMessageProcessor: no topic config → TOPIC_NOT_EXIST before the store is asked.
+    expect((await call(pull('CqDelT', 0, { queueId: 1, sysFlag: 0x4 }))).code).to.equal(ResponseCode.TOPIC_NOT_EXIST);
+
+    expect((await call(createTopic('CqDelT', 2))).code).to.equal(ResponseCode.SUCCESS);
+    // The old offset is past the (empty) new queue: NO_MATCHED_LOGIC_QUEUE with offset != 0 → PULL_OFFSET_MOVED.
+    expect((await call(pull('CqDelT', 3, { queueId: 1, sysFlag: 0x4 }))).code).to.equal(ResponseCode.PULL_OFFSET_MOVED);
+    const again = await call(sendV2('CqDelT', 'fresh', { queueId: 1 }));
+    expect(readHeader(again, SendMessageResponseHeader)).to.include({ queueId: 1, queueOffset: 0 });
+    await waitFor(() => store.getMaxOffsetInQueue('CqDelT', 1) === 1);
+    const r = await call(pull('CqDelT', 0, { queueId: 1, sysFlag: 0x4 }));
+    expect(r.code).to.equal(ResponseCode.SUCCESS);
   });
 
   it('GET_BROKER_RUNTIME_INFO: a KVTable with every key of §2.4, all strings; puts counted', async () => {

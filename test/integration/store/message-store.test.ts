@@ -244,4 +244,32 @@ describe('store/DefaultMessageStore', function () {
     expect(await store.getOffsetInQueueByTime('T', 1, 0)).to.equal(0);
     expect(await store.getOffsetInQueueByTime('T', 1, Date.now() + 60_000)).to.equal(121);
   });
+
+  it('cleanUnusedTopic destroys the queues of topics not kept (never SCHEDULE_TOPIC_XXXX), their offsets restart at 0, and a restart keeps them gone', async () => {
+    const cfg = smallConfig(root);
+    store = await openStore(cfg);
+    await putN(store, 5, 'Gone', 0);
+    await putN(store, 3, 'Gone', 2);
+    await putN(store, 2, 'SCHEDULE_TOPIC_XXXX', 1);
+    // The kept topic's records come last: reput resumes after the highest queue's CommitLog offset,
+    // so (as in Java) records of a deleted topic beyond it would be re-dispatched on restart.
+    await putN(store, 4, 'Keep', 0);
+    await store.flushConsumeQueuesAndCheckpoint();
+    const s = store;
+    const waitDispatched = async (): Promise<void> => {
+      while (s.dispatchBehindBytes() > 0) await new Promise((r) => setTimeout(r, 5));
+    };
+    await waitDispatched();
+    expect(await store.cleanUnusedTopic(new Set(['Keep']))).to.deep.equal(['Gone']);
+    const cqRoot = store.consumeQueueTable.rootDir;
+    expect((await readdir(cqRoot)).sort()).to.deep.equal(['Keep', 'SCHEDULE_TOPIC_XXXX']);
+    expect(store.getMaxOffsetInQueue('Gone', 0)).to.equal(0);
+    expect((await store.getMessage('G', 'Gone', 0, 0, 32)).status).to.equal('NO_MATCHED_LOGIC_QUEUE');
+    const r = await store.putMessage(inner('Gone', 2, 'again'));
+    expect(isPutOk(r) && r.appendMessageResult.logicsOffset).to.equal(0);
+    await putN(store, 1, 'Keep', 0);
+    await store.shutdown();
+    store = await openStore(cfg);
+    expect([store.getMaxOffsetInQueue('Gone', 0), store.getMaxOffsetInQueue('Gone', 2), store.getMaxOffsetInQueue('Keep', 0)]).to.deep.equal([0, 1, 5]);
+  });
 });
