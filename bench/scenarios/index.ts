@@ -6,3 +6,4 @@ import './producer-send.js';
 import './broker-send.js';
 import './long-poll.js';
 import './e2e.js';
+import './ha.js';
