@@ -187,10 +187,13 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
       }
     }
     await admin.clientAPI.sendHeartbeat(broker, heartbeat('G1'), 3000);
+    // The heartbeat auto-creates %RETRY%G1; consumerProgress without -g finds groups by those topics on the name server.
+    for (let i = 0; i < 100 && !(await admin.fetchTopicList()).includes('%RETRY%G1'); i++) await new Promise((r) => setTimeout(r, 50));
 
-    const [progress, connection] = await Promise.all([
+    const [progress, connection, allGroups] = await Promise.all([
       rmq('consumerProgress', '-n', ns, '-g', 'G1', '--json'),
       rmq('consumerConnection', '-n', ns, '-g', 'G1', '--json'),
+      rmq('consumerProgress', '-n', ns, '--json'),
     ]);
     const p = json<{ totalDiff: number; queues: { topic: string; queueId: number; brokerOffset: number; consumerOffset: number; diff: number }[] }>(progress);
     const maxOffsets = (await admin.examineTopicStats('AdminT')).map((q) => q.maxOffset);
@@ -200,6 +203,10 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
     expect(conn.connections.map((x) => x.clientId)).to.deep.equal(['admin-e2e@1']);
     expect(conn.subscriptions).to.deep.include({ topic: 'AdminT', subString: '*', expressionType: 'TAG', tags: [], subVersion: 1 });
     expect(conn.messageModel).to.equal('CLUSTERING');
+    // mqadmin's group table: G1 (heartbeat version = our 4.9.8 ordinal), G2 has no %RETRY% topic so is not listed.
+    const groups = json<{ groups: { group: string }[] }>(allGroups).groups;
+    expect(groups.map((g) => g.group)).to.include('G1').and.not.include('G2');
+    expect(groups.find((g) => g.group === 'G1')).to.deep.include({ count: 1, version: 'V4_9_8', consumeType: 'PUSH', messageModel: 'CLUSTERING', consumeTps: 0, diffTotal: p.totalDiff });
 
     const [online, offline] = await Promise.all([
       rmq('resetOffsetByTime', '-n', ns, '-g', 'G1', '-t', 'AdminT', '-s', 'now', '--json'),

@@ -1,5 +1,5 @@
 /** mqadmin's consumer group commands: updateSubGroup, deleteSubGroup, consumerProgress, consumerConnection. */
-import type { ConsumerConnectionInfo, ConsumerProgress } from '../../client/admin/admin-types.js';
+import type { ConsumerConnectionInfo, ConsumerProgress, GroupConsumeSummary } from '../../client/admin/admin-types.js';
 import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 import { MQClientException } from '../../common/errors.js';
 import { createSubscriptionGroupConfig, type SubscriptionGroupConfig } from '../../common/protocol/body/subscription-group-config.js';
@@ -77,27 +77,41 @@ export const deleteSubGroupCommand = defineAdminCommand<{ groupName: string; bro
   human: (r) => [...r.brokers.map((b) => `delete subscription group [${r.groupName}] from broker [${b}] success.`), ...r.deletedTopics.map((t) => `delete topic [${t}] success.`)].join('\n'),
 });
 
-export const consumerProgressCommand = defineAdminCommand<ConsumerProgress>({
+/** consumerProgress's result: one group's queues (-g), or every group's summary (no -g; JSON `{"groups":[…]}`). */
+export type ConsumerProgressResult = ConsumerProgress | { groups: GroupConsumeSummary[] };
+
+export const consumerProgressCommand = defineAdminCommand<ConsumerProgressResult>({
   name: 'consumerProgress',
   summary: "Query consumers's progress, speed",
   options: [
-    { short: 'g', long: 'groupName', value: true, required: true, description: 'consumer group name' },
+    { short: 'g', long: 'groupName', value: true, description: 'consumer group name' },
     { short: 't', long: 'topic', value: true, description: 'only this topic (rmq extension)' },
   ],
-  notes: ["mqadmin without -g lists every group; here -g is required. mqadmin's -s (client IP per queue) is not supported."],
+  notes: [
+    'Without -g, every group with a %RETRY% topic on the name server: count, version, type, model, TPS, diff total (as mqadmin).',
+    "mqadmin's -s (client IP per queue) is not supported.",
+  ],
   async execute({ admin, flags }) {
-    return admin.examineConsumeStats(flags.reqStr('groupName'), flags.str('topic'));
+    const group = flags.str('groupName');
+    if (group === undefined) return { groups: await admin.examineAllGroupsConsumeInfo() };
+    return admin.examineConsumeStats(group, flags.str('topic'));
   },
   human: (p) =>
-    [
-      renderTable(
-        ['Topic', 'Broker Name', 'QID', 'Broker Offset', 'Consumer Offset', 'Diff', 'LastTime'],
-        p.queues.map((q) => [q.topic, q.brokerName, q.queueId, q.brokerOffset, q.consumerOffset, q.diff, formatTimestamp(q.lastTimestamp)]),
-      ),
-      '',
-      `Consume TPS: ${p.consumeTps.toFixed(2)}`,
-      `Diff Total: ${p.totalDiff}`,
-    ].join('\n'),
+    'groups' in p
+      ? renderTable(
+          ['Group', 'Count', 'Version', 'Type', 'Model', 'TPS', 'Diff Total'],
+          // mqadmin prints OFFLINE in the version column of a group without consumers, blanks for type and model.
+          p.groups.map((g) => [g.group, g.count, g.count > 0 ? g.version : 'OFFLINE', g.consumeType ?? '', g.messageModel ?? '', g.consumeTps, g.diffTotal]),
+        )
+      : [
+          renderTable(
+            ['Topic', 'Broker Name', 'QID', 'Broker Offset', 'Consumer Offset', 'Diff', 'LastTime'],
+            p.queues.map((q) => [q.topic, q.brokerName, q.queueId, q.brokerOffset, q.consumerOffset, q.diff, formatTimestamp(q.lastTimestamp)]),
+          ),
+          '',
+          `Consume TPS: ${p.consumeTps.toFixed(2)}`,
+          `Diff Total: ${p.totalDiff}`,
+        ].join('\n'),
 });
 
 export const consumerConnectionCommand = defineAdminCommand<ConsumerConnectionInfo>({

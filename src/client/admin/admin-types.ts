@@ -58,6 +58,30 @@ export interface ConsumerProgress {
   queues: QueueProgress[];
 }
 
+/**
+ * consumerProgress without -g: one row per consumer group (mqadmin's GroupConsumeInfo), found as
+ * mqadmin finds them — the name server's %RETRY%<group> topics.
+ */
+export interface GroupConsumeSummary {
+  group: string;
+  /** Connected consumers (0 = offline). */
+  count: number;
+  /** MQVersion desc of the lowest client version connected; undefined when offline (mqadmin prints OFFLINE). */
+  version: string | undefined;
+  /** PUSH / PULL; undefined when offline. */
+  consumeType: 'PUSH' | 'PULL' | undefined;
+  /** CLUSTERING / BROADCASTING for PUSH consumers only, as mqadmin; else undefined. */
+  messageModel: string | undefined;
+  /** Σ consumeTps truncated to an integer, as mqadmin's (int) cast. */
+  consumeTps: number;
+  /** Σ (brokerOffset − consumerOffset) over the group's queues. */
+  diffTotal: number;
+  /** Why the consume stats are zero (mqadmin logs it and prints zeros), e.g. nothing consumed yet. */
+  statsError: string | undefined;
+  /** Why the connection columns are empty, e.g. no consumer online. */
+  connectionError: string | undefined;
+}
+
 export interface SubscriptionView {
   topic: string;
   subString: string;

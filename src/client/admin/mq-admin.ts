@@ -12,11 +12,13 @@ import { RemotingClient } from '../../common/remoting/remoting-client.js';
 import { ClientConfig } from '../client-config.js';
 import { MQClientAPIImpl } from '../impl/mq-client-api.js';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
+import { mqVersionDesc } from '../../common/mq-version.js';
 import type {
   BrokerConfigEntry,
   ClusterBrokerInfo,
   ConsumerConnectionInfo,
   ConsumerProgress,
+  GroupConsumeSummary,
   QueueProgress,
   ResetOffsetResult,
   TopicQueueStatus,
@@ -234,6 +236,37 @@ export class MQAdmin {
       );
     }
     return { group, consumeTps, totalDiff: queues.reduce((s, q) => s + q.diff, 0), queues };
+  }
+
+  /**
+   * mqadmin consumerProgress without -g: every group that has a %RETRY% topic on the name server
+   * (sorted), with its connection summary and lag. As mqadmin, a group whose stats or connections
+   * cannot be read still gets a row (zeros / offline); the reason is kept in the row.
+   */
+  async examineAllGroupsConsumeInfo(): Promise<GroupConsumeSummary[]> {
+    const groups = (await this.fetchTopicList()).filter((t) => t.startsWith(RETRY_GROUP_TOPIC_PREFIX)).map((t) => t.slice(RETRY_GROUP_TOPIC_PREFIX.length));
+    const rows: GroupConsumeSummary[] = [];
+    for (const group of groups) {
+      const row: GroupConsumeSummary = { group, count: 0, version: undefined, consumeType: undefined, messageModel: undefined, consumeTps: 0, diffTotal: 0, statsError: undefined, connectionError: undefined };
+      try {
+        const stats = await this.examineConsumeStats(group);
+        row.consumeTps = Math.trunc(stats.consumeTps);
+        row.diffTotal = stats.totalDiff;
+      } catch (e: unknown) {
+        row.statsError = e instanceof Error ? e.message : String(e);
+      }
+      try {
+        const cc = await this.examineConsumerConnectionInfo(group);
+        row.count = cc.connections.length;
+        row.version = mqVersionDesc(Math.min(...cc.connections.map((c) => c.version)));
+        row.consumeType = cc.consumeType === 'CONSUME_ACTIVELY' ? 'PULL' : 'PUSH';
+        row.messageModel = cc.consumeType === 'CONSUME_PASSIVELY' ? cc.messageModel : undefined;
+      } catch (e: unknown) {
+        row.connectionError = e instanceof Error ? e.message : String(e);
+      }
+      rows.push(row);
+    }
+    return rows;
   }
 
   /** GET_CONSUMER_CONNECTION_LIST on a broker of the group; nobody connected throws CONSUMER_NOT_ONLINE (206). */

@@ -7,6 +7,7 @@ import { MQBrokerException, MQClientException, RocketMQError } from '../../../sr
 import { Message } from '../../../src/common/message/message.js';
 import { createTopicConfig } from '../../../src/common/protocol/body/topic-config.js';
 import { ResponseCode } from '../../../src/common/protocol/response-code.js';
+import { mqVersionDesc } from '../../../src/common/mq-version.js';
 
 const CLUSTER = 'DefaultCluster';
 
@@ -53,6 +54,18 @@ describe('MQAdmin against LocalCluster', function () {
     expect((await rejection(admin.fetchMasterAddrByClusterName('NoSuchCluster'))).message).to.match(/cluster NoSuchCluster not found/);
     expect((await rejection(admin.examineConsumeStats('NoSuchGroup'))).code).to.equal(ResponseCode.CONSUMER_NOT_ONLINE);
     expect((await rejection(admin.examineConsumerConnectionInfo('NoSuchGroup'))).code).to.equal(ResponseCode.CONSUMER_NOT_ONLINE);
+  });
+
+  it('every group by its %RETRY% topic (consumerProgress without -g): an offline group is a row of zeros with the reasons kept', async () => {
+    await admin.createAndUpdateTopicConfigOnCluster(CLUSTER, createTopicConfig('%RETRY%OfflineG', { readQueueNums: 1, writeQueueNums: 1 }));
+    const rows = await admin.examineAllGroupsConsumeInfo();
+    const row = rows.find((r) => r.group === 'OfflineG');
+    expect(row).to.deep.include({ count: 0, version: undefined, consumeType: undefined, messageModel: undefined, consumeTps: 0, diffTotal: 0 });
+    expect(row!.statsError).to.match(/consume stats of OfflineG/);
+    expect(row!.connectionError).to.match(/connection of OfflineG/);
+    expect(rows.every((r) => !r.group.startsWith('%'))).to.equal(true);
+    // MQVersion.getVersionDesc: checked against the 4.9.8 enum's ordinals.
+    expect([212, 213, 409, 411, 412, 611, 612, 5000].map(mqVersionDesc)).to.deep.equal(['V4_0_0_SNAPSHOT', 'V4_0_0', 'V4_9_8', 'V4_9_9', 'V5_0_0_SNAPSHOT', 'V5_9_9', 'HIGHER_VERSION', 'HIGHER_VERSION']);
   });
 
   it('lists topics per cluster, clusters with runtime info, and deletes a topic from broker and name server', async () => {
