@@ -2,6 +2,7 @@ import type { MessageExt } from '../../common/message/message-ext.js';
 import type { ProcessQueueInfo } from '../../common/protocol/body/consumer-running-info.js';
 import type { MessageQueueMap } from '../../common/protocol/body/message-queue-map.js';
 import type { MessageQueue } from '../../common/protocol/body/message-queue.js';
+import type { ConsumerErrorReporter } from './consumer-error-event.js';
 
 /**
  * The parts of the push consumer that live in their own modules (ProcessQueue, offset stores,
@@ -28,6 +29,8 @@ export interface ConsumerOffsetStore {
   removeOffset(mq: MessageQueue): void;
   /** A copy of the in-memory offsets (running info). */
   cloneOffsetTable?(topic?: string): MessageQueueMap<number>;
+  /** Set by the consumer at start: the store's recovered failures become `error` events. */
+  errorReporter?: ConsumerErrorReporter;
 }
 
 /** AllocateMessageQueueStrategy: pure, inputs sorted; returns the queues `currentCID` owns. */

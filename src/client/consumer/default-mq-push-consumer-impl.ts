@@ -29,6 +29,7 @@ import type { PullRequest } from './pull-request.js';
 import type { RebalanceResult } from './rebalance-impl.js';
 import { RebalancePushImpl } from './rebalance-push-impl.js';
 import { RetrySender } from './retry-sender.js';
+import { asError, type ConsumerErrorReporter, type PushConsumerErrorEvent } from './consumer-error-event.js';
 
 export type PushConsumerServiceState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY' | 'START_FAILED';
 
@@ -45,6 +46,9 @@ export interface PushConsumerParts {
 /** Hooks the public DefaultMQPushConsumer turns into events. */
 export interface PushConsumerObserver {
   onRebalance(result: RebalanceResult): void;
+  /** Whether anyone listens for errors: when not, a failure is only logged and no event is built. */
+  wantsErrors?(): boolean;
+  onError?(event: PushConsumerErrorEvent): void;
 }
 
 /**
@@ -85,6 +89,21 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, ConsumeServic
     this.allocateStrategy = allocateMessageQueueStrategy;
     this.offsetStore = offsetStore;
   }
+
+  /**
+   * A background failure (already logged where it happened) → the observer's `error` event, built
+   * only when someone listens. An arrow: it is handed to the rebalance and offset store as is.
+   */
+  readonly reportError: ConsumerErrorReporter = (source, error, where) => {
+    const observer = this.observer;
+    if (observer.onError === undefined || observer.wantsErrors?.() !== true) return;
+    try {
+      observer.onError({ source, error: asError(error), consumerGroup: this.settings.consumerGroup, messageQueue: where?.messageQueue, topic: where?.topic ?? where?.messageQueue?.topic });
+    } catch (e) {
+      // A throwing 'error' listener must not break the task that reported (e.g. the re-pull after a failed pull).
+      this.log.error("an 'error' event listener threw", { source, error: errorText(e) });
+    }
+  };
 
   get serviceState(): PushConsumerServiceState {
     return this.state;
@@ -168,10 +187,12 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, ConsumeServic
       createProcessQueue: () => this.parts.createProcessQueue(),
       executeTaskLater: (task, delay) => this.pullService?.executeTaskLater(task, delay),
       onRebalance: (result) => this.observer.onRebalance(result),
+      reportError: this.reportError,
     });
     for (const [topic, sd] of this.pendingSubscriptions) rebalance.subscriptionInner.set(topic, sd);
     this.pendingSubscriptions.clear();
     this.offsetStore ??= this.parts.createOffsetStore(s.messageModel, factory, group);
+    this.offsetStore.errorReporter = this.reportError;
     await this.offsetStore.load();
 
     const orderly = listener !== undefined && isOrderlyListener(listener);

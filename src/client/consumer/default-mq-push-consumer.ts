@@ -7,6 +7,7 @@ import type { ConsumeFromWhere, MessageModel } from '../../common/protocol/body/
 import { defaultPushConsumerParts } from './default-push-consumer-parts.js';
 import { DefaultMQPushConsumerImpl, type PushConsumerParts } from './default-mq-push-consumer-impl.js';
 import type { AllocateMessageQueueStrategy } from './consumer-spi.js';
+import type { PushConsumerErrorEvent } from './consumer-error-event.js';
 import {
   ConsumeConcurrentlyStatus,
   isOrderlyListener,
@@ -24,6 +25,12 @@ import type { RebalanceResult } from './rebalance-impl.js';
 export interface PushConsumerEvents {
   /** A rebalance round changed the queues this client owns for a topic. */
   rebalance: (event: RebalanceResult) => void;
+  /**
+   * A background failure the consumer recovers from by itself (pull, rebalance, offset read/persist);
+   * emitted only while someone listens, so an unwatched consumer never throws EventEmitter's
+   * unhandled 'error'.
+   */
+  error: (event: PushConsumerErrorEvent) => void;
 }
 
 /**
@@ -52,6 +59,10 @@ export class DefaultMQPushConsumer extends EventEmitter<PushConsumerEvents> {
     this.defaultMQPushConsumerImpl = new DefaultMQPushConsumerImpl(options, logger, parts, {
       onRebalance: (event) => {
         if (this.listenerCount('rebalance') > 0) this.emit('rebalance', event);
+      },
+      wantsErrors: () => this.listenerCount('error') > 0,
+      onError: (event) => {
+        this.emit('error', event);
       },
     });
   }

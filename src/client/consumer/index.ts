@@ -18,6 +18,7 @@ export {
 } from './listener.js';
 export { PUSH_CONSUMER_DEFAULTS, type DefaultMQPushConsumerOptions, type PushConsumerSettings } from './push-consumer-options.js';
 export type { RebalanceResult } from './rebalance-impl.js';
+export type { PushConsumerErrorEvent, PushConsumerErrorSource } from './consumer-error-event.js';
 export type { ConsumerOffsetStore, ConsumerProcessQueue } from './consumer-spi.js';
 export { PullSysFlag, buildPullSysFlag } from './pull-sys-flag.js';
 export { ConsumeFromWhere, ConsumeType, MessageModel } from './consumer-enums.js';

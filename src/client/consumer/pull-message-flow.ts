@@ -7,6 +7,7 @@ import type { MQClientInstance } from '../impl/mq-client-instance.js';
 import { PullStatus, type PullResultExt } from '../impl/pull-result.js';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 import type { ConsumeMessageService } from './consume-message-service.js';
+import type { ConsumerErrorReporter } from './consumer-error-event.js';
 import { errorText } from './consume-message-service.js';
 import type { ConsumerStatsManager } from './consumer-stats-manager.js';
 import { ReadOffsetType, type ConsumerOffsetStore } from './consumer-spi.js';
@@ -46,6 +47,8 @@ export interface PullFlowHost {
   isPause(): boolean;
   messageModel(): MessageModel;
   getOffsetStore(): ConsumerOffsetStore;
+  /** Optional: hosts without events (tests, tools) only log. */
+  readonly reportError?: ConsumerErrorReporter;
 }
 
 /**
@@ -106,6 +109,7 @@ export class PullMessageFlow {
         } catch (e) {
           this.later(pullRequest, exceptionDelay);
           log.error('Failed to compute pull offset', { request: pullRequest.toString(), error: errorText(e) });
+          this.host.reportError?.('readOffset', e, { messageQueue: pullRequest.messageQueue });
           return;
         }
         if (offset < pullRequest.nextOffset) log.info('[NOTIFYME]the first time to pull message, but pull request offset larger than broker consume offset', { offset });
@@ -238,6 +242,7 @@ export class PullMessageFlow {
             this.host.log.warn('fix the pull request offset', { request: pullRequest.toString() });
           } catch (e) {
             this.host.log.error('executeTaskLater Exception', { error: errorText(e) });
+            this.host.reportError?.('persistOffset', e, { messageQueue: mq });
           }
         }, PullTiming.OFFSET_ILLEGAL_FIX_DELAY_MILLIS);
         break;
@@ -252,6 +257,8 @@ export class PullMessageFlow {
     } else if (!pullRequest.messageQueue.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
       this.host.log.warn('execute the pull request exception', { request: pullRequest.toString(), error: errorText(e) });
     }
+    // A dropped queue's failure is expected (see above); every other one, retry topic included, is news.
+    if (!pullRequest.processQueue.dropped) this.host.reportError?.('pull', e, { messageQueue: pullRequest.messageQueue });
     const brokerFlowControl = e instanceof MQBrokerException && e.code === ResponseCode.FLOW_CONTROL;
     this.later(pullRequest, brokerFlowControl ? PullTiming.PULL_TIME_DELAY_MILLS_WHEN_BROKER_FLOW_CONTROL : this.host.clientConfig.pullTimeDelayMillsWhenException);
   }

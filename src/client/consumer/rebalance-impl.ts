@@ -46,6 +46,10 @@ export abstract class RebalanceImpl {
   ) {}
 
   abstract consumeType(): ConsumeType;
+  /** A round of `topic` failed (already logged); the push consumer turns it into an `error` event. */
+  protected onRebalanceError(_topic: string, _error: unknown): void {
+    // Nothing by default: the log line is the whole report for consumers without events.
+  }
   /** Called when a round changed the owned queues of `topic`. */
   abstract messageQueueChanged(topic: string, mqAll: MessageQueue[], mqDivided: MessageQueue[]): void;
   /** Persists and forgets the queue's offset (and unlocks it, orderly); false keeps the queue for the next round. */
@@ -72,7 +76,10 @@ export abstract class RebalanceImpl {
       try {
         await this.rebalanceByTopic(topic, isOrder);
       } catch (e) {
-        if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) this.log.warn('rebalanceByTopic exception', { topic, error: errorText(e) });
+        if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
+          this.log.warn('rebalanceByTopic exception', { topic, error: errorText(e) });
+          this.onRebalanceError(topic, e);
+        }
       }
     }
     this.truncateMessageQueueNotMyTopic();
@@ -97,6 +104,7 @@ export abstract class RebalanceImpl {
     }
     if (cidAll === undefined) {
       this.log.warn('doRebalance, get consumer id list failed', { group: this.consumerGroup, topic });
+      if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) this.onRebalanceError(topic, new Error(`get consumer id list of group ${this.consumerGroup} for topic ${topic} failed`));
       return;
     }
     const mqAll = [...mqSet].sort(compareMessageQueue);
@@ -106,6 +114,7 @@ export abstract class RebalanceImpl {
       allocated = this.allocateMessageQueueStrategy.allocate(this.consumerGroup, this.mQClientFactory.clientId, mqAll, cids);
     } catch (e) {
       this.log.error('AllocateMessageQueueStrategy.allocate Exception', { strategy: this.allocateMessageQueueStrategy.name, error: errorText(e) });
+      this.onRebalanceError(topic, e);
       return;
     }
     const allocateResult = new MessageQueueMap<true>(allocated.map((mq) => [mq, true] as const));

@@ -9,6 +9,7 @@ import { ReadOffsetType, type AllocateMessageQueueStrategy, type ConsumerOffsetS
 import { parseConsumeTimestamp, type PushConsumerSettings } from './push-consumer-options.js';
 import type { PullRequest } from './pull-request.js';
 import { RebalanceImpl, type RebalanceResult } from './rebalance-impl.js';
+import type { ConsumerErrorReporter } from './consumer-error-event.js';
 
 /** RebalancePushImpl.UNLOCK_DELAY_TIME_MILLS (`rocketmq.client.unlockDelayTimeMills`): unlock later while messages are cached. */
 export const UNLOCK_DELAY_TIME_MILLIS = 20_000;
@@ -25,6 +26,8 @@ export interface RebalancePushHost {
   /** Owned timers (cleared at shutdown). */
   executeTaskLater(task: () => Promise<void> | void, delayMillis: number): void;
   onRebalance(result: RebalanceResult): void;
+  /** Optional: hosts without events (tests, tools) only log. */
+  reportError?: ConsumerErrorReporter;
 }
 
 /**
@@ -42,6 +45,10 @@ export class RebalancePushImpl extends RebalanceImpl {
     private readonly host: RebalancePushHost,
   ) {
     super(consumerGroup, messageModel, strategy, mQClientFactory, log);
+  }
+
+  protected override onRebalanceError(topic: string, error: unknown): void {
+    this.host.reportError?.('rebalance', error, { topic });
   }
 
   consumeType(): ConsumeType {

@@ -9,6 +9,7 @@ import { messageQueueKey, messageQueueToString, type MessageQueue } from '../../
 import { decodeOffsetSerializeWrapper, encodeOffsetSerializeWrapper, type OffsetSerializeWrapper } from './offset-serialize-wrapper.js';
 import { OFFSET_NOT_FOUND, ReadOffsetType, type OffsetStore } from './offset-store.js';
 import { OffsetTable } from './offset-table.js';
+import type { ConsumerErrorReporter } from '../consumer-error-event.js';
 
 /** Overrides the base directory, as Java's `-Drocketmq.client.localOffsetStoreDir` does. */
 export const LOCAL_OFFSET_STORE_DIR_ENV = 'RMQ_CLIENT_LOCAL_OFFSET_STORE_DIR';
@@ -37,6 +38,7 @@ export function defaultLocalOffsetStoreDir(): string {
 export class LocalFileOffsetStore implements OffsetStore {
   readonly storePath: string;
   private readonly offsetTable = new OffsetTable();
+  errorReporter?: ConsumerErrorReporter;
   private writeChain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -128,6 +130,7 @@ export class LocalFileOffsetStore implements OffsetStore {
     };
     this.writeChain = this.writeChain.then(write).catch((e: unknown) => {
       this.log.error(`${what} consumer offset exception`, { path: this.storePath, error: errorMessage(e) });
+      this.errorReporter?.('persistOffset', e);
     });
     return this.writeChain;
   }

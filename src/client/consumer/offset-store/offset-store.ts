@@ -1,5 +1,6 @@
 import type { MessageQueueMap } from '../../../common/protocol/body/message-queue-map.js';
 import type { MessageQueue } from '../../../common/protocol/body/message-queue.js';
+import type { ConsumerErrorReporter } from '../consumer-error-event.js';
 
 /** ReadOffsetType: where readOffset looks. */
 export const ReadOffsetType = {
@@ -37,6 +38,11 @@ export interface OffsetStore {
   /** Persists the in-memory offsets of `mqs`; the broker store also forgets queues not in `mqs`. */
   persistAll(mqs: Iterable<MessageQueue>): Promise<void>;
   persist(mq: MessageQueue): Promise<void>;
+  /**
+   * Told of each persist/read failure the store logs and recovers from (the push consumer's `error`
+   * event); the store keeps its never-throw contract either way.
+   */
+  errorReporter?: ConsumerErrorReporter;
   /** Forgets a queue (in memory only). */
   removeOffset(mq: MessageQueue): void;
   /** A copy of the in-memory offsets, of one topic (or all when `topic` is blank). */

@@ -7,6 +7,7 @@ import type { QueryConsumerOffsetRequestHeader, UpdateConsumerOffsetRequestHeade
 import type { FindBrokerResult } from '../../impl/mq-client-instance.js';
 import { OFFSET_NOT_FOUND, OFFSET_READ_ERROR, ReadOffsetType, type OffsetStore } from './offset-store.js';
 import { OffsetTable } from './offset-table.js';
+import type { ConsumerErrorReporter } from '../consumer-error-event.js';
 
 /** The timeout of QUERY_CONSUMER_OFFSET and UPDATE_CONSUMER_OFFSET (Java's `1000 * 5`). */
 export const OFFSET_REQUEST_TIMEOUT_MILLIS = 5000;
@@ -31,6 +32,7 @@ export interface OffsetStoreClientInstance {
  */
 export class RemoteBrokerOffsetStore implements OffsetStore {
   private readonly offsetTable = new OffsetTable();
+  errorReporter?: ConsumerErrorReporter;
 
   constructor(
     private readonly mQClientFactory: OffsetStoreClientInstance,
@@ -107,6 +109,7 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
     } catch (e: unknown) {
       if (e instanceof MQBrokerException) return OFFSET_NOT_FOUND;
       this.log.warn('fetchConsumeOffsetFromBroker exception', { mq: messageQueueToString(mq), error: errorMessage(e) });
+      this.errorReporter?.('readOffset', e, { messageQueue: mq });
       return OFFSET_READ_ERROR;
     }
   }
@@ -135,6 +138,7 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
       this.log.debug(`[${what}] updateConsumeOffsetToBroker`, { group: this.groupName, clientId: this.mQClientFactory.clientId, mq: messageQueueToString(mq), offset });
     } catch (e: unknown) {
       this.log.error('updateConsumeOffsetToBroker exception', { mq: messageQueueToString(mq), error: errorMessage(e) });
+      this.errorReporter?.('persistOffset', e, { messageQueue: mq });
     }
   }
 }
