@@ -125,6 +125,14 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
     expect(created.topicConfig).to.include({ readQueueNums: 4, perm: 6 });
     const onBroker = json<{ brokers: string[] }>(await rmq('updateTopic', '-n', ns, '-b', broker, '-t', 'AdminT2', '-p', '4', '--json'));
     expect(onBroker.brokers).to.deep.equal([broker]);
+    expect(onBroker).to.not.have.property('orderConf');
+    // -o true: the name server's ORDER_TOPIC_CONFIG entry, as mqadmin writes it (cluster, then one broker).
+    const orderCluster = json<{ orderConf: string; topicConfig: { order: boolean } }>(await rmq('updateTopic', '-n', ns, '-c', CLUSTER, '-t', 'OrderT', '-w', '2', '-o', 'true', '--json'));
+    expect(orderCluster).to.deep.include({ orderConf: `${LOCAL_BROKER_NAME}:2` });
+    expect(orderCluster.topicConfig.order).to.equal(true);
+    const orderBroker = json<{ orderConf: string }>(await rmq('updateTopic', '-n', ns, '-b', broker, '-t', 'OrderT', '-w', '3', '-o', 'true', '--json'));
+    expect(orderBroker.orderConf).to.equal(`${LOCAL_BROKER_NAME}:3`);
+    expect(await admin.getOrderConf('OrderT')).to.equal(`${LOCAL_BROKER_NAME}:3`);
 
     const [list, route, status, clusters, brokerStatus, noRoute] = await Promise.all([
       rmq('topicList', '-n', ns, '--json'),

@@ -12,7 +12,8 @@ const UPDATE_TOPIC_DEFAULT_QUEUE_NUMS = 8;
 const TOPIC_SYS_FLAG_UNIT = 0x1;
 const TOPIC_SYS_FLAG_UNIT_SUB = 0x1 << 1;
 
-export const updateTopicCommand = defineAdminCommand<{ topicConfig: TopicConfig; brokers: string[] }>({
+/** updateTopic's result; `orderConf` is the ORDER_TOPIC_CONFIG value written with -o true. */
+export const updateTopicCommand = defineAdminCommand<{ topicConfig: TopicConfig; brokers: string[]; orderConf?: string }>({
   name: 'updateTopic',
   summary: 'Update or create topic',
   options: [
@@ -26,7 +27,10 @@ export const updateTopicCommand = defineAdminCommand<{ topicConfig: TopicConfig;
     { short: 'u', long: 'unit', value: true, description: 'is unit topic (true|false)' },
     { short: 's', long: 'hasUnitSub', value: true, description: 'has unit sub (true|false)' },
   ],
-  notes: ['Unlike mqadmin, -o true does not write the ORDER_TOPIC_CONFIG entry on the name server.'],
+  notes: [
+    '-o true also writes the name server KV ORDER_TOPIC_CONFIG[topic] as mqadmin: "brokerName:writeQueueNums" joined by ";"',
+    '(with -c every broker of the cluster; with -b the broker\'s entry is merged into the existing value).',
+  ],
   validate(flags) {
     flags.oneOf('brokerAddr', 'clusterName');
     const perm = flags.int('perm');
@@ -50,11 +54,20 @@ export const updateTopicCommand = defineAdminCommand<{ topicConfig: TopicConfig;
     const broker = flags.str('brokerAddr');
     if (broker !== undefined) {
       await admin.createAndUpdateTopicConfig(broker, topicConfig);
-      return { topicConfig, brokers: [broker] };
+      if (!topicConfig.order) return { topicConfig, brokers: [broker] };
+      return { topicConfig, brokers: [broker], orderConf: await admin.createOrUpdateBrokerOrderConf(topicConfig.topicName, broker, topicConfig.writeQueueNums) };
     }
-    return { topicConfig, brokers: await admin.createAndUpdateTopicConfigOnCluster(flags.reqStr('clusterName'), topicConfig) };
+    const clusterName = flags.reqStr('clusterName');
+    const brokers = await admin.createAndUpdateTopicConfigOnCluster(clusterName, topicConfig);
+    if (!topicConfig.order) return { topicConfig, brokers };
+    return { topicConfig, brokers, orderConf: await admin.createOrUpdateClusterOrderConf(topicConfig.topicName, clusterName, topicConfig.writeQueueNums) };
   },
-  human: ({ topicConfig, brokers }) => [...brokers.map((b) => `create topic to ${b} success.`), renderKeyValues(Object.entries(topicConfig))].join('\n'),
+  human: ({ topicConfig, brokers, orderConf }) =>
+    [
+      ...brokers.map((b) => `create topic to ${b} success.`),
+      ...(orderConf === undefined ? [] : [`set orderConf. isOrder=true, orderConf=[${orderConf}]`]),
+      renderKeyValues(Object.entries(topicConfig)),
+    ].join('\n'),
 });
 
 export const deleteTopicCommand = defineAdminCommand<{ topic: string; clusterName: string; brokers: string[] }>({

@@ -19,8 +19,9 @@ import {
   GetConsumerConnectionListRequestHeader,
   GetTopicStatsInfoRequestHeader,
 } from '../../common/protocol/headers/admin.js';
-import { createRequestWithHeader } from '../../common/protocol/headers/command-header.js';
+import { createRequestWithHeader, readHeader } from '../../common/protocol/headers/command-header.js';
 import { ResetOffsetRequestHeader } from '../../common/protocol/headers/consumer-control.js';
+import { GetKVConfigRequestHeader, GetKVConfigResponseHeader, PutKVConfigRequestHeader } from '../../common/protocol/headers/namesrv/kv-config.js';
 import { DeleteTopicFromNamesrvRequestHeader, GetTopicsByClusterRequestHeader } from '../../common/protocol/headers/namesrv/route.js';
 import { QueryMessageRequestHeader, setUniqueKeyQuery } from '../../common/protocol/headers/query-message.js';
 import { RequestCode } from '../../common/protocol/request-code.js';
@@ -68,6 +69,21 @@ export class MQAdminAPI {
   async deleteTopicInNameServer(namesrvAddr: string, topic: string, clusterName: string | undefined, timeoutMillis: number): Promise<void> {
     const request = createRequestWithHeader(RequestCode.DELETE_TOPIC_IN_NAMESRV, DeleteTopicFromNamesrvRequestHeader, { topic, clusterName });
     expectSuccess(await this.remoting.invokeSync(namesrvAddr, request, timeoutMillis), namesrvAddr);
+  }
+
+  /** PUT_KV_CONFIG (100) on one name server (Java's putKVConfigValue sends it to each in turn). */
+  async putKVConfig(namesrvAddr: string, namespace: string, key: string, value: string, timeoutMillis: number): Promise<void> {
+    const request = createRequestWithHeader(RequestCode.PUT_KV_CONFIG, PutKVConfigRequestHeader, { namespace, key, value });
+    expectSuccess(await this.remoting.invokeSync(namesrvAddr, request, timeoutMillis), namesrvAddr);
+  }
+
+  /** GET_KV_CONFIG (101); undefined when the name server answers QUERY_NOT_FOUND (no such key). */
+  async getKVConfig(namespace: string, key: string, timeoutMillis: number): Promise<string | undefined> {
+    const request = createRequestWithHeader(RequestCode.GET_KV_CONFIG, GetKVConfigRequestHeader, { namespace, key });
+    const response = await this.namesrv.invokeSync(request, timeoutMillis);
+    if (response.code === ResponseCode.QUERY_NOT_FOUND) return undefined;
+    expectSuccess(response, 'name server');
+    return readHeader(response, GetKVConfigResponseHeader).value;
   }
 
   // ---- broker: topics -------------------------------------------------------------------------

@@ -13,6 +13,10 @@ import { ClientConfig } from '../client-config.js';
 import { MQClientAPIImpl } from '../impl/mq-client-api.js';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 import { mqVersionDesc } from '../../common/mq-version.js';
+import { javaHashMapOrder } from '../../common/util/java-hash-map-order.js';
+
+/** NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG: topic → "brokerA:4;brokerB:4" (the queues of an ordered topic). */
+export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
 import type {
   BrokerConfigEntry,
   ClusterBrokerInfo,
@@ -170,6 +174,47 @@ export class MQAdmin {
     for (const addr of masters) await this.api.deleteTopicInBroker(addr, topic, this.timeoutMillis);
     for (const ns of this.namesrvAddrList) await this.api.deleteTopicInNameServer(ns, topic, clusterName, this.timeoutMillis);
     return masters;
+  }
+
+  /**
+   * mqadmin updateTopic -o true on a cluster: ORDER_TOPIC_CONFIG[topic] = `name:writeQueueNums` for
+   * every broker name of the cluster, `;`-joined in Java's HashSet order, put on every name server.
+   * Resolves to the value written.
+   */
+  async createOrUpdateClusterOrderConf(topic: string, clusterName: string, writeQueueNums: number): Promise<string> {
+    const names = (await this.examineBrokerClusterInfo()).clusterAddrTable.get(clusterName);
+    if (names === undefined) throw unknownCluster(clusterName);
+    const value = javaHashMapOrder(names).map((n) => `${n}:${writeQueueNums}`).join(';');
+    await this.putOrderConf(topic, value);
+    return value;
+  }
+
+  /**
+   * mqadmin updateTopic -o true on one broker (Java's createOrUpdateOrderConf with isCluster=false):
+   * the broker's `name:writeQueueNums` entry replaces its old one in the existing value, the other
+   * brokers' entries stay (joined in Java's HashMap order). Resolves to the value written.
+   */
+  async createOrUpdateBrokerOrderConf(topic: string, brokerAddr: string, writeQueueNums: number): Promise<string> {
+    const brokerName = await this.findBrokerNameByAddr(brokerAddr);
+    if (brokerName === undefined) {
+      throw new MQClientException(ClientErrorCode.CLIENT_STATE, `Make sure the specified broker addr exists or retry please (${brokerAddr})`);
+    }
+    const entries = new Map<string, string>();
+    const old = await this.api.getKVConfig(NAMESPACE_ORDER_TOPIC_CONFIG, topic, this.timeoutMillis);
+    for (const conf of (old ?? '').split(';')) if (conf.trim() !== '') entries.set(conf.split(':')[0]!, conf);
+    entries.set(brokerName, `${brokerName}:${writeQueueNums}`);
+    const value = javaHashMapOrder(entries.keys()).map((n) => entries.get(n)!).join(';');
+    await this.putOrderConf(topic, value);
+    return value;
+  }
+
+  /** GET_KV_CONFIG ORDER_TOPIC_CONFIG[topic]: undefined when the topic has no order config. */
+  getOrderConf(topic: string): Promise<string | undefined> {
+    return this.api.getKVConfig(NAMESPACE_ORDER_TOPIC_CONFIG, topic, this.timeoutMillis);
+  }
+
+  private async putOrderConf(topic: string, value: string): Promise<void> {
+    for (const ns of this.namesrvAddrList) await this.api.putKVConfig(ns, NAMESPACE_ORDER_TOPIC_CONFIG, topic, value, this.timeoutMillis);
   }
 
   /** All topics the name server knows, or those of one cluster; sorted. */

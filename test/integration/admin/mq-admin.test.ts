@@ -68,6 +68,19 @@ describe('MQAdmin against LocalCluster', function () {
     expect([212, 213, 409, 411, 412, 611, 612, 5000].map(mqVersionDesc)).to.deep.equal(['V4_0_0_SNAPSHOT', 'V4_0_0', 'V4_9_8', 'V4_9_9', 'V5_0_0_SNAPSHOT', 'V5_9_9', 'HIGHER_VERSION', 'HIGHER_VERSION']);
   });
 
+  it('order topics: ORDER_TOPIC_CONFIG on the name server per cluster, and per broker merged into the existing value', async () => {
+    expect(await admin.getOrderConf('OrdT')).to.equal(undefined);
+    expect(await admin.createOrUpdateClusterOrderConf('OrdT', CLUSTER, 2)).to.equal(`${LOCAL_BROKER_NAME}:2`);
+    expect(await admin.getOrderConf('OrdT')).to.equal(`${LOCAL_BROKER_NAME}:2`);
+    // Another broker's entry (as a second broker -b would have left it) survives a -b update of ours.
+    await cluster.namesrv.kvConfigManager.putKVConfig('ORDER_TOPIC_CONFIG', 'OrdT', `${LOCAL_BROKER_NAME}:2;broker-z:5`);
+    const merged = await admin.createOrUpdateBrokerOrderConf('OrdT', cluster.brokerAddr, 3);
+    expect(merged.split(';').sort()).to.deep.equal([`${LOCAL_BROKER_NAME}:3`, 'broker-z:5']);
+    expect(await admin.getOrderConf('OrdT')).to.equal(merged);
+    expect((await rejection(admin.createOrUpdateBrokerOrderConf('OrdT', '127.0.0.1:1', 3))).message).to.match(/broker addr exists/);
+    expect((await rejection(admin.createOrUpdateClusterOrderConf('OrdT', 'NoSuchCluster', 3))).message).to.match(/NoSuchCluster/);
+  });
+
   it('lists topics per cluster, clusters with runtime info, and deletes a topic from broker and name server', async () => {
     await admin.createAndUpdateTopicConfig(cluster.brokerAddr, createTopicConfig('MqaDel'));
     expect(await admin.fetchTopicList(CLUSTER)).to.include.members(['MqaT', 'MqaDel']);
