@@ -198,11 +198,16 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
     // The heartbeat auto-creates %RETRY%G1; consumerProgress without -g finds groups by those topics on the name server.
     for (let i = 0; i < 100 && !(await admin.fetchTopicList()).includes('%RETRY%G1'); i++) await new Promise((r) => setTimeout(r, 50));
 
-    const [progress, connection, allGroups] = await Promise.all([
+    const [progress, connection, allGroups, topicsWithGroups] = await Promise.all([
       rmq('consumerProgress', '-n', ns, '-g', 'G1', '--json'),
       rmq('consumerConnection', '-n', ns, '-g', 'G1', '--json'),
       rmq('consumerProgress', '-n', ns, '--json'),
+      rmq('topicList', '-n', ns, '-c', '--json'),
     ]);
+    // topicList -c as mqadmin: no %RETRY%/%DLQ% rows; each topic with its cluster and consuming groups.
+    const tl = json<{ topics: { clusterName: string; topic: string; consumerGroups: string[] }[] }>(topicsWithGroups).topics;
+    expect(tl.some((t) => t.topic.startsWith('%'))).to.equal(false);
+    expect(tl.find((t) => t.topic === 'AdminT')).to.deep.include({ clusterName: CLUSTER, consumerGroups: ['G1', 'G2'] });
     const p = json<{ totalDiff: number; queues: { topic: string; queueId: number; brokerOffset: number; consumerOffset: number; diff: number }[] }>(progress);
     const maxOffsets = (await admin.examineTopicStats('AdminT')).map((q) => q.maxOffset);
     expect(p.queues.filter((q) => q.topic === 'AdminT').map((q) => q.brokerOffset)).to.deep.equal(maxOffsets);

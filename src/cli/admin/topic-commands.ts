@@ -1,5 +1,5 @@
 /** mqadmin's topic commands: updateTopic, deleteTopic, topicList, topicRoute, topicStatus. */
-import type { TopicQueueStatus } from '../../client/admin/admin-types.js';
+import type { TopicConsumers, TopicQueueStatus } from '../../client/admin/admin-types.js';
 import { PermName, perm2String } from '../../common/protocol/body/perm-name.js';
 import { createTopicConfig, type TopicConfig } from '../../common/protocol/body/topic-config.js';
 import { defineAdminCommand, renderKeyValues, renderTable } from './admin-command.js';
@@ -87,25 +87,26 @@ export const deleteTopicCommand = defineAdminCommand<{ topic: string; clusterNam
   human: (r) => `delete topic [${r.topic}] from cluster [${r.clusterName}] success.\ndelete topic [${r.topic}] from NameServer success.`,
 });
 
-type TopicListResult = { topics: string[] } | { topics: { clusterName: string; topic: string }[] };
+type TopicListResult = { topics: string[] } | { topics: TopicConsumers[] };
 
 export const topicListCommand = defineAdminCommand<TopicListResult>({
   name: 'topicList',
   summary: 'Fetch all topic list from name server',
-  options: [{ short: 'c', long: 'clusterModel', value: false, description: 'list the topics per cluster' }],
-  notes: ['With -c mqadmin also prints consumer groups per topic; this prints cluster and topic only.'],
+  options: [{ short: 'c', long: 'clusterModel', value: false, description: 'list the topics with their cluster and consumer groups' }],
+  notes: ['With -c, as mqadmin: %RETRY%/%DLQ% topics are left out, one line per consumer group (JSON: consumerGroups per topic).'],
   async execute({ admin, flags }) {
     if (!flags.flag('clusterModel')) return { topics: await admin.fetchTopicList() };
-    const info = await admin.examineBrokerClusterInfo();
-    const rows: { clusterName: string; topic: string }[] = [];
-    for (const clusterName of [...info.clusterAddrTable.keys()].sort()) {
-      for (const topic of await admin.fetchTopicList(clusterName)) rows.push({ clusterName, topic });
-    }
-    return { topics: rows };
+    return { topics: await admin.topicListWithConsumers() };
   },
   human: ({ topics }) => {
-    const rows = topics.map((t) => (typeof t === 'string' ? [t] : [t.clusterName, t.topic]));
-    return rows.every((r) => r.length === 1) ? rows.map((r) => r[0]).join('\n') : renderTable(['Cluster Name', 'Topic'], rows);
+    const plain: string[] = [];
+    const rows: string[][] = [];
+    for (const t of topics) {
+      if (typeof t === 'string') plain.push(t);
+      // mqadmin prints a topic nobody consumes once, with an empty group.
+      else for (const g of t.consumerGroups.length === 0 ? [''] : t.consumerGroups) rows.push([t.clusterName, t.topic, g]);
+    }
+    return plain.length > 0 || rows.length === 0 ? plain.join('\n') : renderTable(['Cluster Name', 'Topic', 'Consumer Group'], rows);
   },
 });
 

@@ -82,6 +82,17 @@ export interface GroupConsumeSummary {
   connectionError: string | undefined;
 }
 
+/** topicList -c: a topic, its cluster and the groups consuming it (mqadmin's rows). */
+export interface TopicConsumers {
+  /** '' when the route could not be read (mqadmin prints it empty too). */
+  clusterName: string;
+  topic: string;
+  /** Sorted; empty when nobody consumes it. */
+  consumerGroups: string[];
+  /** Why the cluster or the groups are missing (mqadmin swallows it). */
+  error: string | undefined;
+}
+
 export interface SubscriptionView {
   topic: string;
   subString: string;

@@ -4,6 +4,7 @@ import type { MessageExt } from '../../common/message/message-ext.js';
 import { decodeClusterInfo, type ClusterInfo } from '../../common/protocol/body/cluster-info.js';
 import { decodeConsumeStats, type ConsumeStats } from '../../common/protocol/body/consume-stats.js';
 import { decodeConsumerConnection, type ConsumerConnection } from '../../common/protocol/body/consumer-connection.js';
+import { decodeGroupList } from '../../common/protocol/body/group-list.js';
 import { decodeKVTable, type KVTable } from '../../common/protocol/body/kv-table.js';
 import type { MessageQueueMap } from '../../common/protocol/body/message-queue-map.js';
 import { decodeResetOffsetBody } from '../../common/protocol/body/reset-offset-body.js';
@@ -18,6 +19,7 @@ import {
   GetConsumeStatsRequestHeader,
   GetConsumerConnectionListRequestHeader,
   GetTopicStatsInfoRequestHeader,
+  QueryTopicConsumeByWhoRequestHeader,
 } from '../../common/protocol/headers/admin.js';
 import { createRequestWithHeader, readHeader } from '../../common/protocol/headers/command-header.js';
 import { ResetOffsetRequestHeader } from '../../common/protocol/headers/consumer-control.js';
@@ -87,6 +89,12 @@ export class MQAdminAPI {
   }
 
   // ---- broker: topics -------------------------------------------------------------------------
+
+  /** QUERY_TOPIC_CONSUME_BY_WHO (300): the groups with offsets or subscriptions for the topic on that broker. */
+  async queryTopicConsumeByWho(addr: string, topic: string, timeoutMillis: number): Promise<string[]> {
+    const request = createRequestWithHeader(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, QueryTopicConsumeByWhoRequestHeader, { topic });
+    return [...decodeGroupList(requireBody(await this.remoting.invokeSync(addr, request, timeoutMillis), addr)).groupList];
+  }
 
   /** UPDATE_AND_CREATE_TOPIC (17): the header carries the whole TopicConfig. */
   async createTopic(addr: string, tc: TopicConfig, timeoutMillis: number): Promise<void> {

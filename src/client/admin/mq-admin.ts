@@ -11,7 +11,7 @@ import { ResponseCode } from '../../common/protocol/response-code.js';
 import { RemotingClient } from '../../common/remoting/remoting-client.js';
 import { ClientConfig } from '../client-config.js';
 import { MQClientAPIImpl } from '../impl/mq-client-api.js';
-import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
+import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 import { mqVersionDesc } from '../../common/mq-version.js';
 import { javaHashMapOrder } from '../../common/util/java-hash-map-order.js';
 
@@ -25,6 +25,7 @@ import type {
   GroupConsumeSummary,
   QueueProgress,
   ResetOffsetResult,
+  TopicConsumers,
   TopicQueueStatus,
 } from './admin-types.js';
 import { MessageQueries } from './message-queries.js';
@@ -215,6 +216,38 @@ export class MQAdmin {
 
   private async putOrderConf(topic: string, value: string): Promise<void> {
     for (const ns of this.namesrvAddrList) await this.api.putKVConfig(ns, NAMESPACE_ORDER_TOPIC_CONFIG, topic, value, this.timeoutMillis);
+  }
+
+  /**
+   * mqadmin topicList -c: every topic but %RETRY%/%DLQ% ones, with the cluster of its route's first
+   * broker and the groups that broker says consume it (Java's queryTopicConsumeByWho asks the first
+   * broker of the route that has an address). mqadmin swallows a failing topic and prints it with
+   * an empty cluster; here the row keeps the reason in `error`.
+   */
+  async topicListWithConsumers(): Promise<TopicConsumers[]> {
+    const info = await this.examineBrokerClusterInfo();
+    const rows: TopicConsumers[] = [];
+    for (const topic of await this.fetchTopicList()) {
+      if (topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) || topic.startsWith(DLQ_GROUP_TOPIC_PREFIX)) continue;
+      const row: TopicConsumers = { clusterName: '', topic, consumerGroups: [], error: undefined };
+      try {
+        const route = await this.examineTopicRouteInfo(topic);
+        const first = route.brokerDatas[0];
+        if (first !== undefined) {
+          for (const [cluster, names] of info.clusterAddrTable) if (row.clusterName === '' && names.includes(first.brokerName)) row.clusterName = cluster;
+        }
+        for (const bd of route.brokerDatas) {
+          const addr = selectBrokerAddr(bd);
+          if (addr === undefined) continue;
+          row.consumerGroups = (await this.api.queryTopicConsumeByWho(addr, topic, this.timeoutMillis)).sort(cmp);
+          break;
+        }
+      } catch (e: unknown) {
+        row.error = e instanceof Error ? e.message : String(e);
+      }
+      rows.push(row);
+    }
+    return rows;
   }
 
   /** All topics the name server knows, or those of one cluster; sorted. */
