@@ -1,3 +1,4 @@
+import { createProcessQueueInfo } from './process-queue.js';
 import { ClientErrorCode, MQClientException } from '../../common/errors.js';
 import type { Logger } from '../../common/logging/logger.js';
 import { MessageConst } from '../../common/message/message-const.js';
@@ -348,7 +349,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, ConsumeServic
     const offsets = this.offsetStore?.cloneOffsetTable?.();
     for (const [mq, pq] of this.rebalance?.processQueueTable ?? []) {
       topics.add(mq.topic);
-      const info = emptyProcessQueueInfo(offsets?.get(mq) ?? -1);
+      const info = createProcessQueueInfo(offsets?.get(mq) ?? -1);
       if (pq.fillProcessQueueInfo !== undefined) pq.fillProcessQueueInfo(info);
       else
         Object.assign(info, {
@@ -481,22 +482,3 @@ function orderlyMaxReconsumeTimes(configured: number): number {
   return configured === -1 ? ORDERLY_UNLIMITED_RECONSUME_TIMES : configured;
 }
 
-/** Java's ProcessQueueInfo defaults. */
-function emptyProcessQueueInfo(commitOffset: number): ProcessQueueInfo {
-  return {
-    commitOffset,
-    cachedMsgMinOffset: 0,
-    cachedMsgMaxOffset: 0,
-    cachedMsgCount: 0,
-    cachedMsgSizeInMiB: 0,
-    transactionMsgMinOffset: 0,
-    transactionMsgMaxOffset: 0,
-    transactionMsgCount: 0,
-    locked: false,
-    tryUnlockTimes: 0,
-    lastLockTimestamp: 0,
-    droped: false,
-    lastPullTimestamp: 0,
-    lastConsumeTimestamp: 0,
-  };
-}
