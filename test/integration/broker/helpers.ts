@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +13,7 @@ import { SendMessageRequestHeader, SendMessageRequestHeaderV2 } from '../../../s
 import { RequestCode } from '../../../src/common/protocol/request-code.js';
 import { RemotingClient } from '../../../src/common/remoting/remoting-client.js';
 import { RemotingCommand } from '../../../src/common/remoting/remoting-command.js';
+import { connectRaw } from '../../support/raw-socket.js';
 
 export const TIMEOUT = 3000;
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
@@ -48,13 +49,8 @@ export class BrokerFixture {
 
   async raw(addr: string): Promise<Socket> {
     const [host, port] = addr.split(':');
-    const s = connect({ host: host!, port: Number(port) });
+    const s = await connectRaw(host!, Number(port));
     this.sockets.push(s);
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', () => resolve());
-      s.once('error', reject);
-    });
-    s.on('error', () => undefined); // the server may reset us on purpose
     return s;
   }
 

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { RemotingClient } from '../../../src/common/remoting/remoting-client.js'
 import type { RemotingCommand } from '../../../src/common/remoting/remoting-command.js';
 import { startNamesrv, type StartNamesrvOptions } from '../../../src/namesrv/start-namesrv.js';
 import type { NamesrvController } from '../../../src/namesrv/namesrv-controller.js';
+import { connectRaw } from '../../support/raw-socket.js';
 
 export const TIMEOUT = 3000;
 const FRAMES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/frames');
@@ -64,13 +65,8 @@ export class NamesrvFixture {
   }
 
   async raw(port: number): Promise<Socket> {
-    const s = connect({ host: '127.0.0.1', port });
+    const s = await connectRaw('127.0.0.1', port);
     this.sockets.push(s);
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', () => resolve());
-      s.once('error', reject);
-    });
-    s.on('error', () => undefined); // the server may reset us on purpose
     return s;
   }
 

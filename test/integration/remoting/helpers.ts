@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 
 import type { EventEmitter } from 'eventemitter3';
 
@@ -7,6 +7,7 @@ import { RemotingServer, type RemotingServerEvents, type RemotingServerOptions }
 import { RemotingCommand } from '../../../src/common/remoting/remoting-command.js';
 import type { RequestProcessor } from '../../../src/common/remoting/remoting-channel.js';
 import { ResponseCode } from '../../../src/common/protocol/response-code.js';
+import { connectRaw } from '../../support/raw-socket.js';
 
 export const ECHO = 9001;
 
@@ -41,13 +42,8 @@ export class Fixture {
 
   /** A plain TCP socket to `port`, connected. */
   async raw(port: number): Promise<Socket> {
-    const s = connect({ host: '127.0.0.1', port });
+    const s = await connectRaw('127.0.0.1', port);
     this.sockets.push(s);
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', () => resolve());
-      s.once('error', reject);
-    });
-    s.on('error', () => undefined); // resets are expected when the server drops us
     return s;
   }
 
