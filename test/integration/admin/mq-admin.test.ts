@@ -95,6 +95,12 @@ describe('MQAdmin against LocalCluster', function () {
     await producer.start();
     try {
       const sent = await producer.send(new Message('MqaT', 'TagB', 'KA KB', 'body-1'));
+      // The broker builds its index asynchronously (ReputMessageService, as in RocketMQ): a key or
+      // UNIQ_KEY lookup right after the send may run before the record is indexed. Wait for it.
+      const deadline = Date.now() + 5000;
+      while ((await admin.queryMessage('MqaT', 'KB')).length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       expect((await admin.viewMessage(sent.offsetMsgId)).body.toString()).to.equal('body-1');
       expect((await admin.viewMessage(sent.msgId, 'MqaT')).offsetMsgId).to.equal(sent.offsetMsgId);
       expect((await rejection(admin.viewMessage(sent.msgId))).code).to.equal(-1);
