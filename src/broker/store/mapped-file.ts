@@ -373,13 +373,14 @@ export class MappedFile {
   private async doCommit(): Promise<void> {
     const target = this.wrote;
     // Appended bytes never change, so the buffers can be written while appends continue after them.
-    const writes: Promise<unknown>[] = [];
+    // The segments are written one after another, in file order: issued together, the thread pool
+    // may complete a later pwrite before an earlier one, and a process killed in between leaves a
+    // hole followed by valid records — the file must always hold a prefix of what was appended.
     for (const seg of this.segments()) {
       const from = Math.max(seg.start, this.committed);
       const end = Math.min(seg.start + seg.len, target);
-      if (end > from) writes.push(this.writeFully(seg.buf, from - seg.start, end - from, from));
+      if (end > from) await this.writeFully(seg.buf, from - seg.start, end - from, from);
     }
-    await Promise.all(writes);
     this.committed = target;
     while (this.sealed.length > 0 && this.sealed[0]!.start + this.sealed[0]!.len <= this.committed) {
       this.pool.giveBack(this.sealed.shift()!.buf);
