@@ -207,7 +207,9 @@ export class ConsumeQueue {
         }
         maxPhysic = u.commitLogOffset + u.size;
       }
-      if (!found) break;
+      // An empty last file (created by a roll whose first unit never reached the disk) holds
+      // nothing to keep: cut it and look at the file before it, whose tail may point past the end.
+      if (!found && pos > 0) break;
       cut = f.fileFromOffset + pos;
     }
     if (cut < q.getMaxOffset()) {
