@@ -9,13 +9,6 @@ import { HAService, type HAServiceOptions } from './ha-service.js';
 /** Java's updateHaMasterAddress ignores shorter addresses ("a:1" is the shortest usable host:port). */
 const MIN_HA_MASTER_ADDRESS_LENGTH = 6;
 
-/** A slave-side periodic sync (SlaveSynchronize) as the replication wiring drives it. */
-export interface SlaveSync {
-  masterAddr: string | undefined;
-  start(): void;
-  shutdown(): Promise<void>;
-}
-
 export interface BrokerReplicationOptions extends Omit<HAServiceOptions, 'log'> {
   readonly store: DefaultMessageStore;
   readonly storeConfig: MessageStoreConfig;

@@ -10,7 +10,6 @@ import { ResponseCode } from '../../common/protocol/response-code.js';
 import { RemotingClient } from '../../common/remoting/remoting-client.js';
 import { RemotingCommand } from '../../common/remoting/remoting-command.js';
 import type { ConfigFile } from '../config-file.js';
-import type { SlaveSync } from '../ha/broker-replication.js';
 
 /** BrokerController.handleSlaveSynchronize: first sync 3 s after start, then every 10 s. */
 export const SLAVE_SYNC_INITIAL_DELAY_MILLIS = 3000;
@@ -38,7 +37,7 @@ export interface SlaveSynchronizeDeps {
  * differs), the consumer offsets (merged per topic@group) and the delay offsets. Each part fails on
  * its own with a log line; the next round tries again.
  */
-export class SlaveSynchronize implements SlaveSync {
+export class SlaveSynchronize {
   masterAddr: string | undefined;
   private readonly client: RemotingClient;
   private timer: NodeJS.Timeout | undefined;

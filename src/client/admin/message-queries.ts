@@ -8,7 +8,7 @@ import { createMessageQueue, type MessageQueue } from '../../common/protocol/bod
 import { ResponseCode } from '../../common/protocol/response-code.js';
 import { buildPullSysFlag } from '../consumer/pull-sys-flag.js';
 import { PullStatus } from '../impl/pull-result.js';
-import type { MQAdmin } from './mq-admin.js';
+import type { AdminContext } from './admin-context.js';
 
 /** MixAll.TOOLS_CONSUMER_GROUP: the group tools pull with (the broker never stores offsets for it here). */
 export const TOOLS_CONSUMER_GROUP = 'TOOLS_CONSUMER';
@@ -32,7 +32,7 @@ export interface ToolsPullResult {
  * queue offset and plain pulls (PULL_MESSAGE as the TOOLS_CONSUMER group).
  */
 export class MessageQueries {
-  constructor(private readonly admin: MQAdmin) {}
+  constructor(private readonly admin: AdminContext) {}
 
   /**
    * Both kinds of id are 32 hex characters (IPv4), so the text alone cannot tell them apart: an id

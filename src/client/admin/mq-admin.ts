@@ -28,6 +28,7 @@ import type {
   TopicConsumers,
   TopicQueueStatus,
 } from './admin-types.js';
+import type { AdminContext } from './admin-context.js';
 import { MessageQueries } from './message-queries.js';
 import { MQAdminAPI } from './mq-admin-api.js';
 import { resetOffsetByTimestamp } from './reset-offset.js';
@@ -52,7 +53,7 @@ const DEFAULT_ADMIN_TIMEOUT_MILLIS = 5000;
  *   const progress = await admin.examineConsumeStats('my-group');
  *   await admin.shutdown();
  */
-export class MQAdmin {
+export class MQAdmin implements AdminContext {
   readonly timeoutMillis: number;
   /** The consumer-side requests (route, pull, offsets, view message) come from the client core. */
   readonly clientAPI: MQClientAPIImpl;

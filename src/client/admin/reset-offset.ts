@@ -4,7 +4,7 @@ import { compareMessageQueue, createMessageQueue, type MessageQueue } from '../.
 import type { OffsetWrapper } from '../../common/protocol/body/consume-stats.js';
 import { ResponseCode } from '../../common/protocol/response-code.js';
 import type { QueueOffset, ResetOffsetResult, RollbackStats } from './admin-types.js';
-import type { MQAdmin } from './mq-admin.js';
+import type { AdminContext } from './admin-context.js';
 
 /** ResetOffsetByTimeCommand's "now": the end of each queue. */
 export const RESET_TO_MAX_OFFSET = -1;
@@ -16,7 +16,7 @@ export const RESET_TO_MAX_OFFSET = -1;
  * mqadmin (ResetOffsetByTimeOldCommand), the offsets are committed on the brokers directly
  * (resetOffsetByTimestampOld). `force` false only moves offsets backwards.
  */
-export async function resetOffsetByTimestamp(admin: MQAdmin, topic: string, group: string, timestamp: number, force: boolean): Promise<ResetOffsetResult> {
+export async function resetOffsetByTimestamp(admin: AdminContext, topic: string, group: string, timestamp: number, force: boolean): Promise<ResetOffsetResult> {
   const route = await admin.examineTopicRouteInfo(topic);
   const offsets: QueueOffset[] = [];
   try {
@@ -40,7 +40,7 @@ export async function resetOffsetByTimestamp(admin: MQAdmin, topic: string, grou
  * GET_CONSUME_STATS — or, when the group never consumed there, every read queue with the topic stats
  * as offsets — then resetOffsetConsumeOffset on each.
  */
-async function resetOffsetByTimestampOld(admin: MQAdmin, topic: string, group: string, timestamp: number, force: boolean): Promise<RollbackStats[]> {
+async function resetOffsetByTimestampOld(admin: AdminContext, topic: string, group: string, timestamp: number, force: boolean): Promise<RollbackStats[]> {
   const route = await admin.examineTopicRouteInfo(topic);
   const out: RollbackStats[] = [];
   for (const bd of route.brokerDatas) {
@@ -65,7 +65,7 @@ async function resetOffsetByTimestampOld(admin: MQAdmin, topic: string, group: s
 }
 
 async function resetOffsetConsumeOffset(
-  admin: MQAdmin,
+  admin: AdminContext,
   addr: string,
   group: string,
   mq: MessageQueue,
