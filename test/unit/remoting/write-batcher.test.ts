@@ -86,6 +86,47 @@ describe('WriteBatcher', () => {
     expect(a.stream()).to.deep.equal(Buffer.concat([encodeFrame(cmd(1, 500)), encodeFrame(cmd(3, 500))]));
   });
 
+  it('reuses a slab only after every socket write of it completed', async () => {
+    // Keeps the buffers it is handed (no copy), as a socket does until its write completes.
+    const held: Buffer[] = [];
+    const pending: Cb[] = [];
+    const socket: BatchSocket = {
+      destroyed: false,
+      writableLength: 0,
+      write(data: Uint8Array | string, a?: unknown, b?: unknown): boolean {
+        held.push(data as Buffer);
+        const cb = (typeof a === 'function' ? a : b) as Cb | undefined;
+        if (cb !== undefined) pending.push(cb);
+        return true;
+      },
+      cork(): void {},
+      uncork(): void {},
+    } as BatchSocket;
+    const w = new WriteBatcher(socket);
+    const expected: Buffer[] = [];
+    const batches = async (from: number): Promise<void> => {
+      // 30 batches of ~100 KiB: several times what the free list keeps.
+      for (let b = from; b < from + 30; b++) {
+        for (let i = 0; i < 100; i++) {
+          const c = cmd(b * 100 + i, 1000);
+          w.add(c);
+          expected.push(encodeFrame(c));
+        }
+        await tick();
+      }
+    };
+    await batches(0);
+    expect(Buffer.concat(held).equals(Buffer.concat(expected))).to.equal(true);
+    const firstBuffers = new Set(held.map((x) => x.buffer));
+    const firstCount = held.length;
+    for (const cb of pending.splice(0)) cb(null);
+    const firstBytes = Buffer.concat(expected).length;
+    await batches(30);
+    // What the socket still holds was not overwritten, and the completed slabs came back.
+    expect(Buffer.concat(held.slice(firstCount)).equals(Buffer.concat(expected).subarray(firstBytes))).to.equal(true);
+    expect(held.slice(firstCount).some((x) => firstBuffers.has(x.buffer))).to.equal(true);
+  });
+
   it('calls every callback of a batch once the batch is written', async () => {
     const socket = new FakeSocket();
     const w = new WriteBatcher(socket);
