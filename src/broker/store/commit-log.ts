@@ -170,6 +170,16 @@ export class CommitLog {
   }
 
   /**
+   * From `offset` on, the bytes still held in the write buffer that holds `offset` (whole records: a
+   * record never spans buffers), at most `maxSize`, as a view without a copy; undefined when that
+   * data is on disk only. The view is valid until the caller yields: a commit may recycle the buffer.
+   */
+  peekBufferedData(offset: number, maxSize: number): Buffer | undefined {
+    const f = this.mappedFileQueue.findMappedFileByOffset(offset);
+    return f?.bufferedView(offset - f.fileFromOffset, maxSize);
+  }
+
+  /**
    * Slave side of HA: appends bytes the master sent for `startOffset`, which must be the current
    * end. Records are not re-encoded: the master's bytes are the truth.
    */
@@ -325,7 +335,7 @@ export class CommitLog {
     input.queueOffset = queueOffset;
     input.commitLogOffset = wroteOffset;
     encodeRecord(buf, file.reservedPos, input, size);
-    file.appended(totalSize);
+    file.appended(totalSize, totalSize, now);
     if (consumable) this.topicQueueTable.set(key, queueOffset + 1);
     msg.queueOffset = queueOffset;
     msg.commitLogOffset = wroteOffset;

@@ -59,10 +59,11 @@ export class ConsumeQueueTable implements CommitLogDispatcher {
     for (const byId of this.table.values()) yield* byId.values();
   }
 
-  async dispatch(req: DispatchRequest): Promise<void> {
-    if (!isConsumable(req.sysFlag)) return;
+  /** Synchronous (undefined) unless the queue needs I/O first: a new file or a free write buffer. */
+  dispatch(req: DispatchRequest): Promise<void> | undefined {
+    if (!isConsumable(req.sysFlag)) return undefined;
     const cq = this.findOrCreate(req.topic, req.queueId);
-    await cq.putMessagePositionInfo(req.commitLogOffset, req.msgSize, req.tagsCode, req.queueOffset);
+    return cq.putMessagePositionInfo(req.commitLogOffset, req.msgSize, req.tagsCode, req.queueOffset);
   }
 
   /** Largest CommitLog offset covered by any queue (where reput resumes after a clean stop). */

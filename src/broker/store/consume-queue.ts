@@ -131,8 +131,28 @@ export class ConsumeQueue {
    * Java's putMessagePositionInfoWrapper: appends the unit for the message at logical `cqOffset`.
    * Replays (recovery, a restarted reput) are skipped, so dispatching twice is harmless.
    */
-  async putMessagePositionInfo(commitLogOffset: number, size: number, tagsCode: number, cqOffset: number): Promise<void> {
-    if (commitLogOffset + size <= this.maxPhysicOffset) return;
+  putMessagePositionInfo(commitLogOffset: number, size: number, tagsCode: number, cqOffset: number): Promise<void> | undefined {
+    if (commitLogOffset + size <= this.maxPhysicOffset) return undefined;
+    // The common case needs no I/O: the unit goes right after the last one, into the last file's write buffer.
+    const expectLogicOffset = cqOffset * CQ_STORE_UNIT_SIZE;
+    const last = this.mappedFileQueue.getLastMappedFile();
+    if (last !== undefined && !last.isFull() && last.fileFromOffset + last.wrotePosition === expectLogicOffset && (last.wrotePosition > 0 || !last.firstCreateInQueue || cqOffset === 0)) {
+      const buf = last.reserve(CQ_STORE_UNIT_SIZE);
+      if (buf !== undefined) {
+        const p = last.reservedPos;
+        writeInt64BE(buf, commitLogOffset, p);
+        buf.writeInt32BE(size, p + 8);
+        writeInt64BE(buf, tagsCode, p + 12);
+        last.appended(CQ_STORE_UNIT_SIZE);
+        this.maxPhysicOffset = commitLogOffset + size;
+        return undefined;
+      }
+    }
+    return this.putMessagePositionInfoSlow(commitLogOffset, size, tagsCode, cqOffset);
+  }
+
+  /** putMessagePositionInfo when a file must be created, blanks padded or a write buffer freed first. */
+  private async putMessagePositionInfoSlow(commitLogOffset: number, size: number, tagsCode: number, cqOffset: number): Promise<void> {
     const expectLogicOffset = cqOffset * CQ_STORE_UNIT_SIZE;
     const q = this.mappedFileQueue;
     let file = await q.getLastMappedFileOrCreate(expectLogicOffset);

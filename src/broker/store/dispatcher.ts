@@ -6,7 +6,7 @@ import { MessageSysFlag, getTransactionValue, type DispatchRequest } from '../..
  * derived structures advance in CommitLog order.
  */
 export interface CommitLogDispatcher {
-  dispatch(request: DispatchRequest): void | Promise<void>;
+  dispatch(request: DispatchRequest): void | Promise<void> | undefined;
 }
 
 /** What long polling hears once a message is in its ConsumeQueue (Java's MessageArrivingListener). */

@@ -146,14 +146,14 @@ export class MappedFile {
   /**
    * Advances wrotePosition by `advance` after `written` bytes were put into the last writable slice
    * (they differ only for the end-of-file BLANK, which covers the rest of the file in 8 bytes: the
-   * rest is already zero on disk).
+   * rest is already zero on disk). `now` is the append's wall-clock time, if the caller has it.
    */
-  appended(written: number, advance = written): void {
+  appended(written: number, advance = written, now = Date.now()): void {
     const seg = this.active;
     if (seg === undefined) throw new Error('appended() without writableSlice()');
     seg.len += written;
     this.wrote += advance;
-    this.lastModifiedTimestamp = Date.now();
+    this.lastModifiedTimestamp = now;
     if (advance !== written) {
       // Nothing may follow the BLANK in this buffer: seal it so positions stay contiguous.
       this.zeroTailFrom = seg.start + seg.len;
@@ -208,6 +208,22 @@ export class MappedFile {
   }
 
   /**
+   * The appended bytes from `pos` to the end of the write buffer holding them, at most `maxSize`, as a
+   * view of that buffer; undefined when `pos` is not in a write buffer. Appended bytes never change,
+   * but the buffer goes back to the pool once committed: use the view before yielding.
+   */
+  bufferedView(pos: number, maxSize: number): Buffer | undefined {
+    if (!this.available || pos < this.memStart() || pos >= this.wrote) return undefined;
+    const sealed = this.sealed;
+    for (let i = 0; i <= sealed.length; i++) {
+      const seg = i < sealed.length ? sealed[i]! : this.active;
+      if (seg === undefined) break;
+      if (pos >= seg.start && pos < seg.start + seg.len) return seg.buf.subarray(pos - seg.start, Math.min(seg.len, pos - seg.start + maxSize));
+    }
+    return undefined;
+  }
+
+  /**
    * Bytes [pos, pos + size) of appended data: the disk part with a positional read (or from the
    * read-ahead cache), the rest from the write buffers. Undefined if the range is not (yet) written or
    * the file was destroyed.
@@ -226,7 +242,9 @@ export class MappedFile {
   }
 
   private async readRange(pos: number, size: number, shared: boolean): Promise<Buffer | undefined> {
-    if (pos < 0 || size < 0 || pos + size > this.wrote) return undefined;
+    // As Java's hold() in selectMappedBuffer: a file being destroyed serves no new reader, even
+    // from bytes still in memory.
+    if (!this.available || pos < 0 || size < 0 || pos + size > this.wrote) return undefined;
     const fast = this.readFromBuffers(pos, size) ?? this.readCache?.lookup(this, pos, size, shared);
     if (fast !== undefined) return fast;
     if (!this.hold()) return undefined;

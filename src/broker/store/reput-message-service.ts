@@ -19,6 +19,8 @@ export class ReputMessageService extends ServiceThread {
   reputFromOffset = 0;
   private readonly chunkBytes: number;
   private idleWaiters: (() => void)[] = [];
+  /** The records of the chunk being dispatched (reused). */
+  private readonly parsed: DispatchRequest[] = [];
 
   constructor(
     private readonly commitLog: CommitLog,
@@ -58,7 +60,10 @@ export class ReputMessageService extends ServiceThread {
     }
     while (!this.isStopped() || this.behind() > 0) {
       if (this.reputFromOffset >= this.commitLog.getMaxOffset()) break;
-      const data = await this.commitLog.getData(this.reputFromOffset, this.chunkBytes);
+      // Data still in a write buffer is parsed in place (dispatchChunk parses before it yields), unless
+      // its first record continues in the next buffer (HA appends split records anywhere).
+      let data = this.commitLog.peekBufferedData(this.reputFromOffset, this.chunkBytes);
+      if (data === undefined || isIncompleteRecord(data, 0)) data = await this.commitLog.getData(this.reputFromOffset, this.chunkBytes);
       if (data === undefined) {
         // Nothing readable here: the offset points past a file's data (a BLANK already passed).
         this.reputFromOffset = this.commitLog.rollNextFile(this.reputFromOffset);
@@ -87,19 +92,25 @@ export class ReputMessageService extends ServiceThread {
     this.idleWaiters = [];
   }
 
-  /** Dispatches whole records of `data` (read at reputFromOffset); false if stuck. */
+  /**
+   * Dispatches whole records of `data` (read at reputFromOffset); false if stuck. Every record is
+   * parsed before the first dispatch may yield: `data` can be a view of a write buffer, which a
+   * commit may hand back to the pool once other work runs.
+   */
   private async dispatchChunk(data: Buffer): Promise<boolean> {
+    const requests = this.parsed;
+    requests.length = 0;
     let pos = 0;
+    let blank = false;
     while (pos < data.length) {
       if (isIncompleteRecord(data, pos)) break;
       const r = checkMessageAndReturnSize(data, pos, { checkCRC: false });
       if (r.status === 'MESSAGE') {
-        await this.dispatch(r.dispatch);
+        requests.push(r.dispatch);
         pos += r.size;
-        this.reputFromOffset += r.size;
       } else if (r.status === 'BLANK') {
-        this.reputFromOffset = this.commitLog.rollNextFile(this.reputFromOffset);
-        return true;
+        blank = true;
+        break;
       } else {
         // Appended data is always whole records; this means a bug or a disk error. Stop rather than guess.
         if (pos === 0) {
@@ -109,13 +120,40 @@ export class ReputMessageService extends ServiceThread {
         break;
       }
     }
+    for (let i = 0; i < requests.length; i++) {
+      const req = requests[i]!;
+      const pending = this.dispatch(req);
+      if (pending !== undefined) await pending;
+      this.reputFromOffset += req.msgSize;
+    }
+    requests.length = 0;
+    if (blank) {
+      this.reputFromOffset = this.commitLog.rollNextFile(this.reputFromOffset);
+      return true;
+    }
     return pos > 0;
   }
 
-  private async dispatch(request: DispatchRequest): Promise<void> {
+  /** Runs the dispatchers in order; a promise only if one of them has to wait for I/O. */
+  private dispatch(request: DispatchRequest): Promise<void> | undefined {
     const resolved = this.options.tagsCodeResolver?.(request);
     const req = resolved === undefined || resolved === request.tagsCode ? request : { ...request, tagsCode: resolved };
-    for (const d of this.dispatchers) await d.dispatch(req);
+    const ds = this.dispatchers;
+    for (let i = 0; i < ds.length; i++) {
+      const pending = ds[i]!.dispatch(req);
+      if (pending !== undefined) return this.finishDispatch(req, i + 1, pending);
+    }
+    this.notifyArriving(req);
+    return undefined;
+  }
+
+  private async finishDispatch(req: DispatchRequest, next: number, pending: Promise<void>): Promise<void> {
+    await pending;
+    for (let i = next; i < this.dispatchers.length; i++) await this.dispatchers[i]!.dispatch(req);
+    this.notifyArriving(req);
+  }
+
+  private notifyArriving(req: DispatchRequest): void {
     const listener = this.options.arrivingListener;
     if (listener !== undefined && this.options.notifyArriving()) {
       listener.arriving(req.topic, req.queueId, req.queueOffset + 1, req.tagsCode, req.storeTimestamp, req.propertiesMap);

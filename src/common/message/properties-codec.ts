@@ -68,6 +68,46 @@ export function string2messageProperties(properties: string | undefined): Map<st
   return map;
 }
 
+/**
+ * A ReadonlyMap over a properties string that parses it (string2messageProperties) on first use: the
+ * reput path hands every record's properties to listeners that seldom read them.
+ */
+export class LazyPropertiesMap implements ReadonlyMap<string, string> {
+  #map: Map<string, string> | undefined;
+
+  constructor(readonly propertiesString: string) {}
+
+  get size(): number {
+    return this.parsed().size;
+  }
+  get(key: string): string | undefined {
+    return this.parsed().get(key);
+  }
+  has(key: string): boolean {
+    return this.parsed().has(key);
+  }
+  forEach(callback: (value: string, key: string, map: ReadonlyMap<string, string>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.parsed()) callback.call(thisArg, v, k, this);
+  }
+  entries(): IterableIterator<[string, string]> {
+    return this.parsed().entries();
+  }
+  keys(): IterableIterator<string> {
+    return this.parsed().keys();
+  }
+  values(): IterableIterator<string> {
+    return this.parsed().values();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.parsed().entries();
+  }
+
+  private parsed(): Map<string, string> {
+    this.#map ??= string2messageProperties(this.propertiesString);
+    return this.#map;
+  }
+}
+
 /** True when `s` holds neither separator, i.e. can be a property name or value. */
 export function isValidPropertyText(s: string): boolean {
   return !s.includes(NAME_VALUE_SEPARATOR) && !s.includes(PROPERTY_SEPARATOR);

@@ -5,7 +5,7 @@ import { readInt64BE } from './int64.js';
 import { MessageConst } from './message-const.js';
 import { MessageExt } from './message-ext.js';
 import { isBornHostV6, isStoreHostV6 } from './message-sys-flag.js';
-import { string2messageProperties } from './properties-codec.js';
+import { LazyPropertiesMap, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, string2messageProperties } from './properties-codec.js';
 import {
   BLANK_MAGIC_CODE,
   BODY_CRC_POSITION,
@@ -86,38 +86,34 @@ export function checkMessageAndReturnSize(buf: Buffer, pos: number, options: Che
       return corrupt('CRC_MISMATCH', `body CRC ${crc} differs from the stored ${storedCRC} in the record at ${pos}`);
     }
   }
-  const propertiesMap = string2messageProperties(buf.toString('utf8', propertiesPos, propertiesPos + propertiesLength));
-  let commitLogOffset: number;
-  let queueOffset: number;
-  let storeTimestamp: number;
-  let preparedTransactionOffset: number;
-  try {
-    commitLogOffset = readInt64BE(buf, pos + PHY_POS_POSITION);
-    queueOffset = readInt64BE(buf, pos + QUEUE_OFFSET_POSITION);
-    storeTimestamp = readInt64BE(buf, pos + storeTimestampPosition(sysFlag));
-    preparedTransactionOffset = readInt64BE(buf, pos + reconsumeTimesPosition(sysFlag) + 4);
-  } catch (e: unknown) {
-    return corrupt('MALFORMED', `${(e as Error).message} in the record at ${pos}`);
+  const properties = propertiesLength === 0 ? '' : utf8Slice(buf, propertiesPos, propertiesPos + propertiesLength);
+  // readLayout checked that the fixed fields lie within the record: read them without bound checks.
+  const commitLogOffset = int64At(buf, pos + PHY_POS_POSITION);
+  const queueOffset = int64At(buf, pos + QUEUE_OFFSET_POSITION);
+  const storeTimestamp = int64At(buf, pos + storeTimestampPosition(sysFlag));
+  const preparedTransactionOffset = int64At(buf, pos + reconsumeTimesPosition(sysFlag) + 4);
+  if (!Number.isSafeInteger(commitLogOffset) || !Number.isSafeInteger(queueOffset) || !Number.isSafeInteger(storeTimestamp) || !Number.isSafeInteger(preparedTransactionOffset)) {
+    return corrupt('MALFORMED', `an int64 field is outside the safe integer range in the record at ${pos}`);
   }
-  return {
-    status: 'MESSAGE',
-    size,
-    dispatch: {
-      topic: buf.toString('utf8', topicPos, topicPos + topicLength),
-      queueId: buf.readInt32BE(pos + QUEUE_ID_POSITION),
-      commitLogOffset,
-      msgSize: size,
-      tagsCode: tagsString2tagsCode(propertiesMap.get(MessageConst.PROPERTY_TAGS)),
-      storeTimestamp,
-      queueOffset,
-      keys: propertiesMap.get(MessageConst.PROPERTY_KEYS) ?? '',
-      uniqKey: propertiesMap.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX),
-      sysFlag,
-      preparedTransactionOffset,
-      bodyCRC: storedCRC,
-      propertiesMap,
-    },
+  // Only TAGS, KEYS and UNIQ_KEY are read here; the whole map is parsed if a listener asks for it.
+  scanDispatchProperties(properties);
+  const dispatch: DispatchRequest = {
+    topic: utf8Slice(buf, topicPos, topicPos + topicLength),
+    queueId: int32At(buf, pos + QUEUE_ID_POSITION),
+    commitLogOffset,
+    msgSize: size,
+    tagsCode: tagsString2tagsCode(scanned.tags),
+    storeTimestamp,
+    queueOffset,
+    keys: scanned.keys ?? '',
+    uniqKey: scanned.uniqKey,
+    sysFlag,
+    preparedTransactionOffset,
+    bodyCRC: storedCRC,
+    propertiesMap: new LazyPropertiesMap(properties),
   };
+  scanned.tags = scanned.keys = scanned.uniqKey = undefined;
+  return { status: 'MESSAGE', size, dispatch };
 }
 
 export interface DecodeOptions {
@@ -250,3 +246,56 @@ function isZero(buf: Buffer, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (buf[i] !== 0) return false;
   return true;
 }
+
+/** Node's Buffer has utf8Slice (where toString('utf8', start, end) ends up), undeclared in its types. */
+interface NodeBufferSlices {
+  utf8Slice(start: number, end: number): string;
+}
+const hasUtf8Slice = typeof (Buffer.prototype as unknown as Partial<NodeBufferSlices>).utf8Slice === 'function';
+
+/** buf.toString('utf8', start, end) for a range already checked to lie within `buf`, minus toString's argument handling. */
+function utf8Slice(buf: Buffer, start: number, end: number): string {
+  return hasUtf8Slice ? (buf as unknown as NodeBufferSlices).utf8Slice(start, end) : buf.toString('utf8', start, end);
+}
+
+/** What scanDispatchProperties found (module scratch: the decoder is synchronous). */
+const scanned: { tags: string | undefined; keys: string | undefined; uniqKey: string | undefined } = { tags: undefined, keys: undefined, uniqKey: undefined };
+
+/**
+ * One pass over a properties string for the three values a DispatchRequest carries, with the rules of
+ * string2messageProperties (a segment counts when its first \u0001 ends a non-empty key and starts a
+ * non-empty value; a later duplicate wins), without building its map.
+ */
+function scanDispatchProperties(properties: string): void {
+  const len = properties.length;
+  let index = 0;
+  while (index < len) {
+    let end = properties.indexOf(PROPERTY_SEPARATOR, index);
+    if (end < 0) end = len;
+    const kv = properties.indexOf(NAME_VALUE_SEPARATOR, index);
+    if (kv > index && kv < end - 1) {
+      const keyLength = kv - index;
+      if (keyLength === 4) {
+        if (properties.startsWith(MessageConst.PROPERTY_TAGS, index)) scanned.tags = properties.substring(kv + 1, end);
+        else if (properties.startsWith(MessageConst.PROPERTY_KEYS, index)) scanned.keys = properties.substring(kv + 1, end);
+      } else if (keyLength === UNIQ_KEY_LENGTH && properties.startsWith(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, index)) {
+        scanned.uniqKey = properties.substring(kv + 1, end);
+      }
+    }
+    index = end + 1;
+  }
+}
+
+const UNIQ_KEY_LENGTH = MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX.length;
+
+/** Big-endian int32 at `p`, which the caller knows lies within `buf`. */
+function int32At(buf: Buffer, p: number): number {
+  return (buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!;
+}
+
+/** Big-endian int64 at `p` as a number (may be unsafe: the caller checks), `p` known to lie within `buf`. */
+function int64At(buf: Buffer, p: number): number {
+  return int32At(buf, p) * TWO_POW_32 + (int32At(buf, p + 4) >>> 0);
+}
+
+const TWO_POW_32 = 0x1_0000_0000;

@@ -15,7 +15,7 @@ import {
   calMsgLength,
   storeTimestampPosition,
 } from './record-layout.js';
-import { isIPv6Host, writeSocketAddress, type SocketAddress } from './socket-address.js';
+import { IPV6_SOCKET_ADDRESS_LENGTH, isIPv6Host, writeSocketAddress, type SocketAddress } from './socket-address.js';
 
 /**
  * Everything a record holds. Topic and properties may be strings (written straight into the target,
@@ -78,36 +78,38 @@ export function measureRecord(input: RecordEncodeInput): RecordSize {
  */
 export function encodeRecord(target: Buffer, pos: number, input: RecordEncodeInput, size: RecordSize = measureRecord(input)): number {
   checkEncodable(target, pos, input, size);
+  // Plain byte stores: Buffer's write*BE methods re-check every argument, and this runs once per put.
   let p = pos;
-  target.writeInt32BE(size.totalSize, p);
-  target.writeInt32BE(MESSAGE_MAGIC_CODE, p + 4);
-  target.writeInt32BE(input.bodyCRC | 0, p + 8);
-  target.writeInt32BE(input.queueId | 0, p + 12);
-  target.writeInt32BE(input.flag | 0, p + 16);
-  writeInt64BE(target, input.queueOffset, p + QUEUE_OFFSET_POSITION);
-  writeInt64BE(target, input.commitLogOffset, p + PHY_POS_POSITION);
-  target.writeInt32BE(input.sysFlag | 0, p + SYSFLAG_POSITION);
-  writeInt64BE(target, input.bornTimestamp, p + 40);
+  int32At(target, p, size.totalSize);
+  int32At(target, p + 4, MESSAGE_MAGIC_CODE);
+  int32At(target, p + 8, input.bodyCRC | 0);
+  int32At(target, p + 12, input.queueId | 0);
+  int32At(target, p + 16, input.flag | 0);
+  int64At(target, p + QUEUE_OFFSET_POSITION, input.queueOffset);
+  int64At(target, p + PHY_POS_POSITION, input.commitLogOffset);
+  int32At(target, p + SYSFLAG_POSITION, input.sysFlag | 0);
+  int64At(target, p + 40, input.bornTimestamp);
   p += 48;
-  p += writeSocketAddress(target, p, input.bornHost);
-  writeInt64BE(target, input.storeTimestamp, p);
+  p += bornHostCache.write(target, p, input.bornHost);
+  int64At(target, p, input.storeTimestamp);
   p += 8;
-  p += writeSocketAddress(target, p, input.storeHost);
-  target.writeInt32BE(input.reconsumeTimes | 0, p);
-  writeInt64BE(target, input.preparedTransactionOffset, p + 4);
+  p += storeHostCache.write(target, p, input.storeHost);
+  int32At(target, p, input.reconsumeTimes | 0);
+  int64At(target, p + 4, input.preparedTransactionOffset);
   p += 12;
-  target.writeInt32BE(size.bodyLength, p);
+  int32At(target, p, size.bodyLength);
   p += 4;
   if (input.body !== undefined && size.bodyLength > 0) {
     target.set(input.body, p);
     p += size.bodyLength;
   }
-  target.writeInt8(size.topicLength, p);
+  target[p] = size.topicLength;
   p += 1;
-  p += writeText(target, p, input.topic);
-  target.writeInt16BE(size.propertiesLength, p);
+  p += writeText(target, p, input.topic, size.topicLength);
+  target[p] = size.propertiesLength >>> 8;
+  target[p + 1] = size.propertiesLength & 0xff;
   p += 2;
-  p += writeText(target, p, input.properties);
+  p += writeText(target, p, input.properties, input.appendProperties === undefined ? size.propertiesLength : -1);
   if (input.appendProperties !== undefined) {
     if (size.appendSeparator) target[p++] = PROPERTY_SEPARATOR_BYTE;
     p += writeText(target, p, input.appendProperties);
@@ -217,8 +219,70 @@ function endsWithSeparator(v: string | Uint8Array): boolean {
   return typeof v === 'string' ? v.endsWith(PROPERTY_SEPARATOR) : v[v.length - 1] === PROPERTY_SEPARATOR_BYTE;
 }
 
-function writeText(target: Buffer, pos: number, v: string | Uint8Array): number {
-  if (typeof v === 'string') return v.length === 0 ? 0 : target.write(v, pos, 'utf8');
+/**
+ * Writes `v` at `pos` (checkEncodable made sure it fits). `utf8Length`, when known (else -1), is its
+ * UTF-8 byte length: equal to the string's length only if every char is ASCII, which then needs no
+ * UTF-8 encoding at all.
+ */
+function writeText(target: Buffer, pos: number, v: string | Uint8Array, utf8Length = -1): number {
+  if (typeof v === 'string') {
+    if (v.length === 0) return 0;
+    if (!hasNativeWrites) return target.write(v, pos, 'utf8');
+    const b = target as unknown as NodeBufferWrites;
+    return utf8Length === v.length ? b.latin1Write(v, pos, utf8Length) : b.utf8Write(v, pos, target.length - pos);
+  }
   target.set(v, pos);
   return v.length;
 }
+
+/** Node's Buffer has utf8Write / latin1Write (where write(string, offset, encoding) ends up), undeclared in its types. */
+interface NodeBufferWrites {
+  utf8Write(s: string, offset: number, length: number): number;
+  latin1Write(s: string, offset: number, length: number): number;
+}
+const hasNativeWrites =
+  typeof (Buffer.prototype as unknown as Partial<NodeBufferWrites>).utf8Write === 'function' &&
+  typeof (Buffer.prototype as unknown as Partial<NodeBufferWrites>).latin1Write === 'function';
+
+/** Big-endian int32 at `p` (the caller checked that the record fits). */
+function int32At(b: Buffer, p: number, v: number): void {
+  b[p] = v >>> 24;
+  b[p + 1] = v >>> 16;
+  b[p + 2] = v >>> 8;
+  b[p + 3] = v;
+}
+
+const TWO_POW_32 = 0x1_0000_0000;
+
+/** Big-endian int64 of a safe integer (negative allowed), as writeInt64BE writes it. */
+function int64At(b: Buffer, p: number, v: number): void {
+  const hi = Math.floor(v / TWO_POW_32);
+  int32At(b, p, hi | 0);
+  int32At(b, p + 4, v - hi * TWO_POW_32);
+}
+
+/**
+ * The encoded bytes of the last address written in one field: a store writes the same storeHost, and
+ * a connection's producer the same bornHost, into record after record.
+ */
+class SocketAddressCache {
+  private host = '';
+  private port = -1;
+  private readonly bytes = Buffer.alloc(IPV6_SOCKET_ADDRESS_LENGTH);
+  private length = 0;
+
+  write(target: Buffer, pos: number, addr: SocketAddress): number {
+    if (addr.host !== this.host || addr.port !== this.port) {
+      this.length = writeSocketAddress(this.bytes, 0, addr);
+      this.host = addr.host;
+      this.port = addr.port;
+    }
+    const n = this.length;
+    const b = this.bytes;
+    for (let i = 0; i < n; i++) target[pos + i] = b[i]!;
+    return n;
+  }
+}
+
+const bornHostCache = new SocketAddressCache();
+const storeHostCache = new SocketAddressCache();

@@ -31,13 +31,21 @@ export class SlotTable {
     this.dirty = new Uint8Array(Math.ceil(this.bytes.length / SLOT_PAGE_SIZE));
   }
 
+  /** Big-endian int32 by hand: once per indexed key, and slotPos < hashSlotNum by construction. */
   get(slotPos: number): number {
-    return this.bytes.readInt32BE(slotPos * SLOT_SIZE);
+    const b = this.bytes;
+    const o = slotPos * SLOT_SIZE;
+    return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
   }
 
   set(slotPos: number, value: number): void {
+    if (slotPos < 0 || slotPos >= this.hashSlotNum) throw new RangeError(`slot ${slotPos} outside 0..${this.hashSlotNum - 1}`);
+    const b = this.bytes;
     const offset = slotPos * SLOT_SIZE;
-    this.bytes.writeInt32BE(value, offset);
+    b[offset] = value >>> 24;
+    b[offset + 1] = value >>> 16;
+    b[offset + 2] = value >>> 8;
+    b[offset + 3] = value;
     this.markPage(Math.floor(offset / SLOT_PAGE_SIZE));
   }
 
