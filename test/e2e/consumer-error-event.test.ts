@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 
 import type { ConsumerErrorReporter, PushConsumerErrorEvent } from '../../src/client/consumer/consumer-error-event.js';
 import { DefaultMQPushConsumer } from '../../src/client/consumer/default-mq-push-consumer.js';
-import { ConsumeConcurrentlyStatus } from '../../src/client/consumer/listener.js';
+import { ConsumeConcurrentlyStatus, ConsumeOrderlyStatus, orderlyListener } from '../../src/client/consumer/listener.js';
+import type { MessageExt } from '../../src/common/message/message-ext.js';
 import { ConsumerFixture, quietLogger, uniqueName, waitFor } from '../integration/consumer/support/harness.js';
 
 describe("DefaultMQPushConsumer 'error' event (background failures)", function () {
@@ -55,6 +56,59 @@ describe("DefaultMQPushConsumer 'error' event (background failures)", function (
     await waitFor(() => events.some((e) => e.source === 'persistOffset'), 10_000, "a 'persistOffset' error event");
     const persist = events.find((e) => e.source === 'persistOffset') as PushConsumerErrorEvent;
     assert.ok(persist.messageQueue !== undefined && persist.error.message.length > 0);
+  });
+
+  it("a send-back that fails (CONSUMER_SEND_MSG_BACK and its fallback) arrives as a 'sendBack' event; the message is consumed again locally", async () => {
+    const c = new DefaultMQPushConsumer({ consumerGroup: uniqueName('CGSB'), namesrvAddr: fx.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', logger: quietLogger });
+    // The broker stays up (pulls keep working); only the send-back path fails, as when the broker refuses it.
+    Object.defineProperty(c.defaultMQPushConsumerImpl, 'sendMessageBack', {
+      value: async (): Promise<void> => {
+        throw new Error('send back refused');
+      },
+    });
+    const deliveries = new Map<string, number>();
+    c.subscribe(topic, (msgs: readonly MessageExt[]) => {
+      for (const m of msgs) deliveries.set(m.keys ?? '', (deliveries.get(m.keys ?? '') ?? 0) + 1);
+      return (deliveries.get('k0') ?? 0) < 2 && msgs.some((m) => m.keys === 'k0') ? ConsumeConcurrentlyStatus.RECONSUME_LATER : ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+    });
+    const events: PushConsumerErrorEvent[] = [];
+    c.on('error', (e) => events.push(e));
+    fx.onClose(() => c.shutdown(500));
+    await c.start();
+    await waitFor(() => events.some((e) => e.source === 'sendBack'), 10_000, "a 'sendBack' error event");
+    const ev = events.find((e) => e.source === 'sendBack') as PushConsumerErrorEvent;
+    assert.equal(ev.consumerGroup, c.consumerGroup);
+    assert.equal(ev.messageQueue?.topic, topic);
+    assert.match(ev.error.message, /send back refused/);
+    // The local retry (5 s later) delivers k0 again.
+    await waitFor(() => (deliveries.get('k0') ?? 0) >= 2, 15_000, 'k0 consumed again locally');
+  });
+
+  it("orderly: queues whose broker lock another client holds arrive as 'lock' events naming each queue; nothing of them is consumed", async () => {
+    const group = uniqueName('CGLOCK');
+    const brokerName = fx.cluster.broker.brokerConfig.brokerName;
+    const all = Array.from({ length: 16 }, (_, queueId) => ({ topic, brokerName, queueId }));
+    // Another client of the group holds every queue's lock (it expires after 60 s, past this test).
+    fx.cluster.broker.rebalanceLockManager.tryLockBatch(group, all, 'another-client@127.0.0.1');
+    const c = new DefaultMQPushConsumer({ consumerGroup: group, namesrvAddr: fx.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', logger: quietLogger });
+    let orderlyConsumed = 0;
+    c.subscribe(
+      topic,
+      orderlyListener((msgs) => {
+        orderlyConsumed += msgs.length;
+        return ConsumeOrderlyStatus.SUCCESS;
+      }),
+    );
+    const events: PushConsumerErrorEvent[] = [];
+    c.on('error', (e) => events.push(e));
+    fx.onClose(() => c.shutdown(500));
+    await c.start();
+    await waitFor(() => events.some((e) => e.source === 'lock' && e.messageQueue?.topic === topic), 10_000, "a 'lock' error event for the topic");
+    const lock = events.find((e) => e.source === 'lock' && e.messageQueue?.topic === topic) as PushConsumerErrorEvent;
+    assert.equal(lock.consumerGroup, group);
+    assert.equal(lock.topic, topic);
+    assert.match(lock.error.message, /refused/);
+    assert.equal(orderlyConsumed, 0);
   });
 
   it('nobody listening: the same failures are only logged — no event built, no unhandled EventEmitter error', async () => {

@@ -187,6 +187,7 @@ export class ConsumeMessageConcurrentlyService implements ConsumeMessageService 
       return true;
     } catch (e) {
       this.host.log.error('sendMessageBack exception', { group: this.host.settings.consumerGroup, msgId: msg.msgId, error: errorText(e) });
+      this.host.reportError?.('sendBack', e, { messageQueue: context.messageQueue });
       return false;
     }
   }
@@ -211,7 +212,10 @@ export class ConsumeMessageConcurrentlyService implements ConsumeMessageService 
       if (pq.cleanExpiredMsg !== undefined) {
         await pq.cleanExpiredMsg(
           { consumeTimeout: this.host.settings.consumeTimeout, consumeOrderly: false, sendMessageBack: (msg, delayLevel) => this.host.sendMessageBack(msg, delayLevel, mq.brokerName) },
-          (msg, e) => this.host.log.error('send expired msg exception', { msgId: msg.msgId, error: errorText(e) }),
+          (msg, e) => {
+            this.host.log.error('send expired msg exception', { msgId: msg.msgId, error: errorText(e) });
+            this.host.reportError?.('sendBack', e, { messageQueue: mq });
+          },
         );
         continue;
       }
@@ -227,6 +231,7 @@ export class ConsumeMessageConcurrentlyService implements ConsumeMessageService 
           if (pq.firstMessage()?.queueOffset === msg.queueOffset) pq.removeMessage([msg]);
         } catch (e) {
           this.host.log.error('send expired msg exception', { msgId: msg.msgId, error: errorText(e) });
+          this.host.reportError?.('sendBack', e, { messageQueue: mq });
         }
       }
     }

@@ -177,7 +177,7 @@ export class ConsumeMessageOrderlyService implements ConsumeMessageService {
     let commitOffset = -1;
     const suspend = async (): Promise<boolean> => {
       stats.incConsumeFailedTPS(mq.topic, msgs.length);
-      if (await this.checkReconsumeTimes(msgs)) {
+      if (await this.checkReconsumeTimes(msgs, mq)) {
         pq.makeMessageToConsumeAgain(msgs);
         this.submitConsumeRequestLater(pq, mq, context.suspendCurrentQueueTimeMillis);
         return true;
@@ -230,12 +230,12 @@ export class ConsumeMessageOrderlyService implements ConsumeMessageService {
   }
 
   /** True when some message must be retried locally (each such gets reconsumeTimes + 1). */
-  private async checkReconsumeTimes(msgs: MessageExt[]): Promise<boolean> {
+  private async checkReconsumeTimes(msgs: MessageExt[], mq: MessageQueue): Promise<boolean> {
     let suspend = false;
     for (const msg of msgs) {
       if (msg.reconsumeTimes >= this.getMaxReconsumeTimes()) {
         msg.putProperty(MessageConst.PROPERTY_RECONSUME_TIME, String(msg.reconsumeTimes));
-        const sent = this.host.sendMessageBackAsNewMessage !== undefined && (await this.host.sendMessageBackAsNewMessage(msg));
+        const sent = await this.sendMessageBackAsNewMessage(msg, mq);
         if (!sent) {
           suspend = true;
           msg.reconsumeTimes = msg.reconsumeTimes + 1;
@@ -246,6 +246,19 @@ export class ConsumeMessageOrderlyService implements ConsumeMessageService {
       }
     }
     return suspend;
+  }
+
+  /** The re-send to %RETRY% of a message out of local retries; false (logged and reported) when it failed. */
+  private async sendMessageBackAsNewMessage(msg: MessageExt, mq: MessageQueue): Promise<boolean> {
+    if (this.host.sendMessageBackAsNewMessage === undefined) return false;
+    try {
+      await this.host.sendMessageBackAsNewMessage(msg);
+      return true;
+    } catch (e) {
+      this.host.log.error('sendMessageBack exception', { group: this.host.settings.consumerGroup, msgId: msg.msgId, error: errorText(e) });
+      this.host.reportError?.('sendBack', e, { messageQueue: mq });
+      return false;
+    }
   }
 
   private tryLockLaterAndReconsume(mq: MessageQueue, pq: ConsumerProcessQueue, delayMillis: number): void {

@@ -4,6 +4,7 @@ import type { ConsumeMessageDirectlyResult } from '../../common/protocol/body/co
 import type { MessageModel } from '../../common/protocol/body/consumer-enums.js';
 import type { MessageQueueMap } from '../../common/protocol/body/message-queue-map.js';
 import type { MessageQueue } from '../../common/protocol/body/message-queue.js';
+import type { ConsumerErrorReporter } from './consumer-error-event.js';
 import type { ConsumerOffsetStore, ConsumerProcessQueue } from './consumer-spi.js';
 import type { ConsumerStatsManager } from './consumer-stats-manager.js';
 import type { PushConsumerSettings } from './push-consumer-options.js';
@@ -37,8 +38,10 @@ export interface ConsumeServiceHost {
   lockQueue?(mq: MessageQueue): Promise<boolean>;
   /** Orderly: lock every owned queue (periodic). */
   lockAll?(): Promise<void>;
-  /** Orderly: resend a message that exhausted its local retries, to %RETRY% (diverted to the DLQ). */
-  sendMessageBackAsNewMessage?(msg: MessageExt): Promise<boolean>;
+  /** Orderly: resend a message that exhausted its local retries, to %RETRY% (diverted to the DLQ); throws when that failed. */
+  sendMessageBackAsNewMessage?(msg: MessageExt): Promise<void>;
+  /** Optional: hosts without events (tests, tools) only log. */
+  readonly reportError?: ConsumerErrorReporter;
 }
 
 /** Java's MixAll / ConsumeMessage*Service constants. */

@@ -9,7 +9,18 @@ export type PushConsumerErrorSource =
   /** Writing consumer offsets (UPDATE_CONSUMER_OFFSET or the local offsets file) failed; the next persist retries. */
   | 'persistOffset'
   /** Reading a queue's offset from the broker failed; the queue is skipped until the next rebalance. */
-  | 'readOffset';
+  | 'readOffset'
+  /**
+   * A failed message could not be sent back for a later retry (CONSUMER_SEND_MSG_BACK and the re-send
+   * to %RETRY%<group> both failed; orderly: the re-send of a message out of local retries): it stays
+   * cached and is consumed again locally, so the queue's offset cannot pass it.
+   */
+  | 'sendBack'
+  /**
+   * Orderly (clustering): the broker lock of a queue could not be taken or renewed (LOCK_BATCH_MQ failed,
+   * or the broker granted it to another client); the queue is not consumed until a later lock succeeds.
+   */
+  | 'lock';
 
 /**
  * The payload of a push consumer's `error` event: a failure that the consumer recovers from by itself

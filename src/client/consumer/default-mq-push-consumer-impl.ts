@@ -437,16 +437,10 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, ConsumeServic
     }
   }
 
-  /** Orderly: a message out of local retries goes to %RETRY% with RECONSUME_TIME = reconsumeTimes (broker diverts it to the DLQ). */
-  async sendMessageBackAsNewMessage(msg: MessageExt): Promise<boolean> {
-    if (this.retrySender === undefined) return false;
-    try {
-      await this.retrySender.sendToRetryTopic(msg, this.settings.consumerGroup, orderlyMaxReconsumeTimes(this.settings.maxReconsumeTimes), msg.reconsumeTimes, RETRY_DELAY_LEVEL_BASE + msg.reconsumeTimes);
-      return true;
-    } catch (e) {
-      this.log.error('sendMessageBack exception', { group: this.settings.consumerGroup, msgId: msg.msgId, error: errorText(e) });
-      return false;
-    }
+  /** Orderly: a message out of local retries goes to %RETRY% with RECONSUME_TIME = reconsumeTimes (broker diverts it to the DLQ); throws when the send failed. */
+  async sendMessageBackAsNewMessage(msg: MessageExt): Promise<void> {
+    if (this.retrySender === undefined) throw new MQClientException(ClientErrorCode.CLIENT_STATE, 'consumer not started');
+    await this.retrySender.sendToRetryTopic(msg, this.settings.consumerGroup, orderlyMaxReconsumeTimes(this.settings.maxReconsumeTimes), msg.reconsumeTimes, RETRY_DELAY_LEVEL_BASE + msg.reconsumeTimes);
   }
 
   lockQueue(mq: MessageQueue): Promise<boolean> {

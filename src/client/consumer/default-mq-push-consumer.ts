@@ -26,7 +26,8 @@ export interface PushConsumerEvents {
   /** A rebalance round changed the queues this client owns for a topic. */
   rebalance: (event: RebalanceResult) => void;
   /**
-   * A background failure the consumer recovers from by itself (pull, rebalance, offset read/persist);
+   * A background failure the consumer recovers from by itself (pull, rebalance, offset read/persist,
+   * a send-back that failed so the message is retried locally, an orderly queue lock not obtained);
    * emitted only while someone listens, so an unwatched consumer never throws EventEmitter's
    * unhandled 'error'.
    */

@@ -1,3 +1,4 @@
+import { ClientErrorCode, MQClientException } from '../../common/errors.js';
 import type { Logger } from '../../common/logging/logger.js';
 import { MASTER_ID } from '../../common/protocol/body/broker-data.js';
 import type { ConsumeType, MessageModel } from '../../common/protocol/body/consumer-enums.js';
@@ -49,6 +50,11 @@ export abstract class RebalanceImpl {
   /** A round of `topic` failed (already logged); the push consumer turns it into an `error` event. */
   protected onRebalanceError(_topic: string, _error: unknown): void {
     // Nothing by default: the log line is the whole report for consumers without events.
+  }
+
+  /** The broker lock of `mq` could not be taken or renewed (already logged); the push consumer turns it into an `error` event. */
+  protected onLockError(_mq: MessageQueue, _error: unknown): void {
+    // Nothing by default, as onRebalanceError.
   }
   /** Called when a round changed the owned queues of `topic`. */
   abstract messageQueueChanged(topic: string, mqAll: MessageQueue[], mqDivided: MessageQueue[]): void;
@@ -214,15 +220,20 @@ export abstract class RebalanceImpl {
   /** LOCK_BATCH_MQ for one queue on its master; marks every queue the broker granted. */
   async lock(mq: MessageQueue): Promise<boolean> {
     const found = this.mQClientFactory.findBrokerAddressInSubscribe(mq.brokerName, MASTER_ID, true);
-    if (found === undefined) return false;
+    if (found === undefined) {
+      this.onLockError(mq, new MQClientException(ClientErrorCode.CLIENT_STATE, `lock ${mq.topic}:${mq.queueId}: no master address for broker ${mq.brokerName}`, { retriable: true }));
+      return false;
+    }
     try {
       const locked = await this.lockBatch(found.brokerAddr, [mq]);
       this.markLocked(locked);
       const ok = locked.some((m) => compareMessageQueue(m, mq) === 0);
       this.log.info('message queue lock', { result: ok ? 'OK' : 'Failed', group: this.consumerGroup, topic: mq.topic, queueId: mq.queueId });
+      if (!ok) this.onLockError(mq, lockRefused(mq, found.brokerAddr));
       return ok;
     } catch (e) {
       this.log.error('lockBatchMQ exception', { topic: mq.topic, queueId: mq.queueId, error: errorText(e) });
+      this.onLockError(mq, e);
       return false;
     }
   }
@@ -241,10 +252,13 @@ export abstract class RebalanceImpl {
           if (pq !== undefined) {
             pq.locked = false;
             this.log.warn('the message queue locked Failed', { group: this.consumerGroup, topic: mq.topic, queueId: mq.queueId });
+            this.onLockError(mq, lockRefused(mq, found.brokerAddr));
           }
         }
       } catch (e) {
         this.log.error('lockBatchMQ exception', { brokerName, error: errorText(e) });
+        // Every queue of that broker keeps its previous lock state, which expires unless renewed.
+        for (const mq of mqs) this.onLockError(mq, e);
       }
     }
   }
@@ -314,4 +328,12 @@ export abstract class RebalanceImpl {
     }
     return result;
   }
+}
+
+/** The broker answered LOCK_BATCH_MQ without `mq`: another client of the group holds its lock. */
+function lockRefused(mq: MessageQueue, brokerAddr: string): MQClientException {
+  return new MQClientException(ClientErrorCode.CLIENT_STATE, `lock ${mq.topic}:${mq.queueId} refused by ${brokerAddr}: held by another client of the group`, {
+    retriable: true,
+    context: { topic: mq.topic, queueId: mq.queueId, brokerAddr },
+  });
 }

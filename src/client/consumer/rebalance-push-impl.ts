@@ -51,6 +51,10 @@ export class RebalancePushImpl extends RebalanceImpl {
     this.host.reportError?.('rebalance', error, { topic });
   }
 
+  protected override onLockError(mq: MessageQueue, error: unknown): void {
+    this.host.reportError?.('lock', error, { messageQueue: mq });
+  }
+
   consumeType(): ConsumeType {
     return 'CONSUME_PASSIVELY';
   }

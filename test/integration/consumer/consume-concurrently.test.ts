@@ -74,6 +74,18 @@ describe('ConsumeMessageConcurrentlyService', () => {
       assert.deepEqual(request.msgs.map((m) => m.keys), ['k0', 'k2']);
     });
 
+    it("a failed send-back is reported as a 'sendBack' error event with its queue; successful ones are not", async () => {
+      const { host, svc, pq } = setup(() => ConsumeConcurrentlyStatus.RECONSUME_LATER);
+      host.failSendBack.add('k1');
+      const msgs = [msg(0), msg(1), msg(2)];
+      pq.putMessage(msgs);
+      await svc.processConsumeResult(ConsumeConcurrentlyStatus.RECONSUME_LATER, new ConsumeConcurrentlyContext(MQ), { msgs, processQueue: pq, messageQueue: MQ });
+      assert.equal(host.errors.length, 1);
+      assert.equal(host.errors[0]?.source, 'sendBack');
+      assert.deepEqual(host.errors[0]?.messageQueue, MQ);
+      assert.match(String((host.errors[0]?.error as Error).message), /send back failed/);
+    });
+
     it('BROADCASTING: failures are dropped with a log line, never sent back; the offset moves on', async () => {
       const { host, svc, pq } = setup(() => ConsumeConcurrentlyStatus.RECONSUME_LATER);
       host.model = 'BROADCASTING';
@@ -184,6 +196,18 @@ describe('ConsumeMessageConcurrentlyService', () => {
       await svc.cleanExpireMsg();
       assert.deepEqual(host.sentBack, [{ key: 'k0', delayLevel: 3, brokerName: 'broker-a' }]);
       assert.equal(pq.msgCount, 1);
+      assert.equal(host.errors.length, 0);
+    });
+
+    it("cleanExpireMsg: an expired message whose send-back fails stays cached and is reported as a 'sendBack' error event", async () => {
+      const { host, svc, pq } = setup(() => ConsumeConcurrentlyStatus.CONSUME_SUCCESS, { consumeTimeout: 1 });
+      const stuck = msg(0);
+      stuck.putProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP, String(Date.now() - 61_000));
+      pq.putMessage([stuck]);
+      host.failSendBack.add('k0');
+      await svc.cleanExpireMsg();
+      assert.equal(pq.msgCount, 1);
+      assert.deepEqual(host.errors.map((e) => [e.source, e.messageQueue]), [['sendBack', MQ]]);
     });
   });
 });

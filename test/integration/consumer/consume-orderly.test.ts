@@ -12,10 +12,9 @@ import { waitFor } from './support/harness.js';
 class OrderlyHost extends FakeConsumeHost {
   readonly resent: { key: string; reconsumeTime: string | undefined }[] = [];
   failResend = false;
-  async sendMessageBackAsNewMessage(m: MessageExt): Promise<boolean> {
-    if (this.failResend) return false;
+  async sendMessageBackAsNewMessage(m: MessageExt): Promise<void> {
+    if (this.failResend) throw new Error('re-send to %RETRY% failed');
     this.resent.push({ key: m.keys ?? '', reconsumeTime: m.getProperty(MessageConst.PROPERTY_RECONSUME_TIME) });
-    return true;
   }
   async lockQueue(): Promise<boolean> {
     return true;
@@ -86,6 +85,19 @@ describe('ConsumeMessageOrderlyService', () => {
       { key: 'k1', reconsumeTime: '1' },
     ]);
     await waitFor(() => host.offsetStore.table.get(MQ) === 2, 2000, 'offset 2');
+  });
+
+  it("past maxReconsumeTimes with the re-send failing: the message is retried locally (offset held) and a 'sendBack' error event names the queue", async () => {
+    const { host, svc, pq } = setup(() => ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT, { maxReconsumeTimes: 0, suspendCurrentQueueTimeMillis: 10 });
+    host.failResend = true;
+    const msgs = [msg(0)];
+    svc.submitConsumeRequest(msgs, pq, MQ, pq.putMessage(msgs));
+    await waitFor(() => host.errors.length >= 2, 2000, 'two failed re-sends reported');
+    assert.ok(host.errors.every((e) => e.source === 'sendBack' && e.messageQueue === MQ));
+    assert.match(String((host.errors[0]?.error as Error).message), /re-send to %RETRY% failed/);
+    assert.equal(host.resent.length, 0);
+    assert.equal(host.offsetStore.table.get(MQ), undefined, 'nothing committed');
+    assert.ok(msgs[0]!.reconsumeTimes >= 1);
   });
 
   it('a thrown error is SUSPEND_CURRENT_QUEUE_A_MOMENT', async () => {

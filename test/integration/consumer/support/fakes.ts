@@ -1,4 +1,5 @@
 import type { ConsumeServiceHost } from '../../../../src/client/consumer/consume-message-service.js';
+import type { ConsumerErrorReporter, PushConsumerErrorSource } from '../../../../src/client/consumer/consumer-error-event.js';
 import { ReadOffsetType, type ConsumerOffsetStore, type ConsumerProcessQueue } from '../../../../src/client/consumer/consumer-spi.js';
 import { ConsumerStatsManager } from '../../../../src/client/consumer/consumer-stats-manager.js';
 import { resolvePushConsumerSettings, type DefaultMQPushConsumerOptions, type PushConsumerSettings } from '../../../../src/client/consumer/push-consumer-options.js';
@@ -59,7 +60,12 @@ export class FakeConsumeHost implements ConsumeServiceHost {
   readonly table = new MessageQueueMap<ConsumerProcessQueue>();
   readonly sentBack: { key: string; delayLevel: number; brokerName: string | undefined }[] = [];
   readonly failSendBack = new Set<string>();
+  /** What reached the consumer's `error` event reporter. */
+  readonly errors: { source: PushConsumerErrorSource; error: unknown; messageQueue: MessageQueue | undefined }[] = [];
   model: MessageModel = 'CLUSTERING';
+  readonly reportError: ConsumerErrorReporter = (source, error, where) => {
+    this.errors.push({ source, error, messageQueue: where?.messageQueue });
+  };
 
   constructor(options: DefaultMQPushConsumerOptions = {}) {
     this.settings = resolvePushConsumerSettings({ consumerGroup: 'G', ...options });
