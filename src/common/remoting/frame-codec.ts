@@ -112,7 +112,7 @@ export function decodeFrameAt(buf: Buffer, start: number, end: number): Remoting
   }
   const headerEnd = start + 4 + headerLen;
   let cmd: RemotingCommand;
-  if (type === SerializeType.JSON) cmd = decodeJsonHeaderText(buf.toString('utf8', start + 4, headerEnd));
+  if (type === SerializeType.JSON) cmd = decodeJsonHeaderAt(buf, start + 4, headerEnd);
   else if (type === SerializeType.ROCKETMQ) cmd = decodeRocketMQHeaderAt(buf, start + 4, headerEnd);
   else throw new RemotingCommandException(`unknown serialize type ${type}`);
   if (headerEnd < end) cmd.body = buf.subarray(headerEnd, end);
@@ -242,10 +242,167 @@ function asInt(v: unknown, field: string): number {
 }
 
 export function decodeJsonHeader(bytes: Buffer): RemotingCommand {
-  return decodeJsonHeaderText(bytes.toString('utf8'));
+  return decodeJsonHeaderAt(bytes, 0, bytes.length);
 }
 
-function decodeJsonHeaderText(text: string): RemotingCommand {
+/** decodeJsonHeader of `buf[start, end)`: the fast path when the header has fastjson's shape. */
+function decodeJsonHeaderAt(buf: Buffer, start: number, end: number): RemotingCommand {
+  return decodeJsonHeaderFast(buf, start, end) ?? decodeJsonHeaderText(buf.toString('utf8', start, end));
+}
+
+/*
+ * The fast path. fastjson (Java) and writeJsonHeader (us) both write a header as
+ *
+ *   {"code":N[,"extFields":{…}],"flag":N,"language":"NAME","opaque":N[,"remark":"…"],
+ *    "serializeTypeCurrentRPC":"JSON|ROCKETMQ","version":N}
+ *
+ * with no white space. decodeJsonHeaderFast reads exactly that shape from the bytes — integers
+ * of at most 15 digits (exact as doubles, so `| 0` keeps what asInt keeps), a language name of
+ * printable ASCII without escapes, and the remark and extFields handed to JSON.parse on their own
+ * unless the remark is plain ASCII — and returns undefined for anything else, which then goes through JSON.parse whole. It only
+ * answers when the whole header is valid JSON with these keys once each, so its answer is the one
+ * decodeJsonHeaderText gives; it saves the header string and the parse of the fixed fields, which
+ * are most of the header (the whole of it for a header without extFields).
+ *
+ * The extFields object ends at the first `},"flag":`: inside a JSON string a `"` is always
+ * escaped, so `,"flag":` cannot occur within one; a nested object that ends there leaves the
+ * text before it unbalanced, and JSON.parse refusing it sends the header to the slow path.
+ */
+const J_EXT = ascii(',"extFields":');
+const J_EXT_END = ascii('},"flag":');
+const J_REMARK_STRING = ascii(',"remark":"');
+/** Digits of the longest integer read on the fast path: below 2^53, so exact. */
+const MAX_FAST_DIGITS = 15;
+const LANGUAGE_NAMES = (Object.keys(LanguageCode) as LanguageCodeName[]).map((name) => ({ name, bytes: ascii(name) }));
+
+/** Where the last readInt stopped. */
+let intEnd = 0;
+
+function matchAt(buf: Buffer, p: number, end: number, lit: Uint8Array): boolean {
+  if (p + lit.length > end) return false;
+  for (let i = 0; i < lit.length; i++) if (buf[p + i] !== lit[i]) return false;
+  return true;
+}
+
+/** A JSON integer at p, as asInt keeps it (NaN when it is not a plain integer of ≤ 15 digits). */
+function readInt(buf: Buffer, p: number, end: number): number {
+  const negative = p < end && buf[p] === 0x2d;
+  if (negative) p++;
+  const first = p;
+  let v = 0;
+  while (p < end) {
+    const c = buf[p]!;
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30);
+    p++;
+  }
+  const digits = p - first;
+  if (digits === 0 || digits > MAX_FAST_DIGITS || (digits > 1 && buf[first] === 0x30)) return Number.NaN;
+  intEnd = p;
+  return (negative ? -v : v) | 0;
+}
+
+/** The closing quote of a string starting at p with printable ASCII and no escapes, else -1. */
+function plainStringEnd(buf: Buffer, p: number, end: number): number {
+  for (; p < end; p++) {
+    const c = buf[p]!;
+    if (c === 0x22) return p;
+    if (c < 0x20 || c > 0x7e || c === 0x5c) return -1;
+  }
+  return -1;
+}
+
+/** The closing quote of a JSON string whose text starts at p (escapes skipped), else -1. */
+function stringEnd(buf: Buffer, p: number, end: number): number {
+  while (p < end) {
+    const c = buf[p]!;
+    if (c === 0x22) return p;
+    p += c === 0x5c ? 2 : 1;
+  }
+  return -1;
+}
+
+function languageAt(buf: Buffer, p: number, q: number): LanguageCodeName {
+  const n = q - p;
+  for (const l of LANGUAGE_NAMES) {
+    if (l.bytes.length !== n) continue;
+    let i = 0;
+    while (i < n && buf[p + i] === l.bytes[i]) i++;
+    if (i === n) return l.name;
+  }
+  return 'OTHER';
+}
+
+/** The header at `buf[start, end)` when it has fastjson's shape (see above), else undefined. */
+export function decodeJsonHeaderFast(buf: Buffer, start: number, end: number): RemotingCommand | undefined {
+  let p = start;
+  if (!matchAt(buf, p, end, J_CODE)) return undefined;
+  const code = readInt(buf, p + J_CODE.length, end);
+  if (code !== code) return undefined;
+  p = intEnd;
+  let extFields: ExtFields | undefined;
+  if (matchAt(buf, p, end, J_EXT)) {
+    const open = p + J_EXT.length;
+    if (buf[open] !== 0x7b) return undefined;
+    let close = -1;
+    for (let i = open + 1; i + J_EXT_END.length <= end; i++) {
+      if (buf[i] === 0x7d && matchAt(buf, i, end, J_EXT_END)) {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0) return undefined;
+    try {
+      extFields = scalarsAsStrings(JSON.parse(buf.toString('utf8', open, close + 1)) as Record<string, unknown>);
+    } catch {
+      return undefined;
+    }
+    p = close + 1;
+  }
+  if (!matchAt(buf, p, end, J_FLAG)) return undefined;
+  const flag = readInt(buf, p + J_FLAG.length, end);
+  if (flag !== flag) return undefined;
+  p = intEnd;
+  if (!matchAt(buf, p, end, J_LANGUAGE)) return undefined;
+  p += J_LANGUAGE.length;
+  const languageEnd = plainStringEnd(buf, p, end);
+  if (languageEnd < 0) return undefined;
+  const language = languageAt(buf, p, languageEnd);
+  p = languageEnd;
+  if (!matchAt(buf, p, end, J_OPAQUE)) return undefined;
+  const opaque = readInt(buf, p + J_OPAQUE.length, end);
+  if (opaque !== opaque) return undefined;
+  p = intEnd;
+  let remark: string | undefined;
+  if (matchAt(buf, p, end, J_REMARK_STRING)) {
+    p += J_REMARK_STRING.length;
+    let remarkEnd = plainStringEnd(buf, p, end);
+    if (remarkEnd >= 0) {
+      remark = buf.toString('latin1', p, remarkEnd);
+    } else {
+      // Escapes or non-ASCII (Java's remarks often hold a "\n"): JSON.parse of the string alone.
+      remarkEnd = stringEnd(buf, p, end);
+      if (remarkEnd < 0) return undefined;
+      try {
+        remark = JSON.parse(buf.toString('utf8', p - 1, remarkEnd + 1)) as string;
+      } catch {
+        return undefined;
+      }
+    }
+    p = remarkEnd + 1;
+  }
+  if (matchAt(buf, p, end, J_VERSION_JSON)) p += J_VERSION_JSON.length;
+  else if (matchAt(buf, p, end, J_VERSION_ROCKETMQ)) p += J_VERSION_ROCKETMQ.length;
+  else return undefined;
+  const version = readInt(buf, p, end);
+  if (version !== version) return undefined;
+  p = intEnd;
+  if (p !== end - 1 || buf[p] !== 0x7d) return undefined;
+  return RemotingCommand.decoded(code, language, version, opaque, flag, remark, extFields, SerializeType.JSON);
+}
+
+/** The general path: JSON.parse of the whole header text. */
+export function decodeJsonHeaderText(text: string): RemotingCommand {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
