@@ -2,6 +2,7 @@ import { join } from 'node:path';
 
 import type { Logger } from '../../common/logging/logger.js';
 import { readInt64BE, writeInt64BE } from '../../common/message/index.js';
+import { putInt32, putInt64 } from './big-endian.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
 import type { ReadAheadCache } from './mapped-file.js';
 import type { WriteBufferPool } from './write-buffer-pool.js';
@@ -140,9 +141,9 @@ export class ConsumeQueue {
       const buf = last.reserve(CQ_STORE_UNIT_SIZE);
       if (buf !== undefined) {
         const p = last.reservedPos;
-        writeInt64BE(buf, commitLogOffset, p);
-        buf.writeInt32BE(size, p + 8);
-        writeInt64BE(buf, tagsCode, p + 12);
+        putInt64(buf, p, commitLogOffset);
+        putInt32(buf, p + 8, size);
+        putInt64(buf, p + 12, tagsCode);
         last.appended(CQ_STORE_UNIT_SIZE);
         this.maxPhysicOffset = commitLogOffset + size;
         return undefined;

@@ -6,6 +6,7 @@ import { ServiceThread } from './service-thread.js';
 
 /** Java's reput loop sleeps 1 ms; ours also wakes on every append, so this only bounds a lost wakeup. */
 const REPUT_IDLE_MILLIS = 100;
+const NO_CRC_CHECK = { checkCRC: false } as const;
 /** Bytes read from the CommitLog per step (grown to the largest record). */
 const REPUT_CHUNK_BYTES = 1024 * 1024;
 
@@ -19,8 +20,6 @@ export class ReputMessageService extends ServiceThread {
   reputFromOffset = 0;
   private readonly chunkBytes: number;
   private idleWaiters: (() => void)[] = [];
-  /** The records of the chunk being dispatched (reused). */
-  private readonly parsed: DispatchRequest[] = [];
 
   constructor(
     private readonly commitLog: CommitLog,
@@ -60,16 +59,17 @@ export class ReputMessageService extends ServiceThread {
     }
     while (!this.isStopped() || this.behind() > 0) {
       if (this.reputFromOffset >= this.commitLog.getMaxOffset()) break;
-      // Data still in a write buffer is parsed in place (dispatchChunk parses before it yields), unless
-      // its first record continues in the next buffer (HA appends split records anywhere).
+      // Data still in a write buffer is parsed in place, unless its first record continues in the
+      // next buffer (HA appends split records anywhere): then, as for data on disk, a copy.
       let data = this.commitLog.peekBufferedData(this.reputFromOffset, this.chunkBytes);
-      if (data === undefined || isIncompleteRecord(data, 0)) data = await this.commitLog.getData(this.reputFromOffset, this.chunkBytes);
+      const shared = data !== undefined && !isIncompleteRecord(data, 0);
+      if (!shared) data = await this.commitLog.getData(this.reputFromOffset, this.chunkBytes);
       if (data === undefined) {
         // Nothing readable here: the offset points past a file's data (a BLANK already passed).
         this.reputFromOffset = this.commitLog.rollNextFile(this.reputFromOffset);
         continue;
       }
-      const progressed = await this.dispatchChunk(data);
+      const progressed = await this.dispatchChunk(data, shared);
       if (!progressed) break;
     }
     if (this.behind() <= 0) {
@@ -93,24 +93,24 @@ export class ReputMessageService extends ServiceThread {
   }
 
   /**
-   * Dispatches whole records of `data` (read at reputFromOffset); false if stuck. Every record is
-   * parsed before the first dispatch may yield: `data` can be a view of a write buffer, which a
-   * commit may hand back to the pool once other work runs.
+   * Dispatches whole records of `data` (read at reputFromOffset); false if stuck. A `shared` chunk
+   * is a view of a write buffer, which a commit may recycle once other work runs: after a dispatch
+   * that had to wait, the rest of it is read again rather than trusted.
    */
-  private async dispatchChunk(data: Buffer): Promise<boolean> {
-    const requests = this.parsed;
-    requests.length = 0;
+  private async dispatchChunk(data: Buffer, shared: boolean): Promise<boolean> {
     let pos = 0;
-    let blank = false;
     while (pos < data.length) {
       if (isIncompleteRecord(data, pos)) break;
-      const r = checkMessageAndReturnSize(data, pos, { checkCRC: false });
+      const r = checkMessageAndReturnSize(data, pos, NO_CRC_CHECK);
       if (r.status === 'MESSAGE') {
-        requests.push(r.dispatch);
         pos += r.size;
+        const pending = this.dispatch(r.dispatch);
+        if (pending !== undefined) await pending;
+        this.reputFromOffset += r.size;
+        if (pending !== undefined && shared) return true;
       } else if (r.status === 'BLANK') {
-        blank = true;
-        break;
+        this.reputFromOffset = this.commitLog.rollNextFile(this.reputFromOffset);
+        return true;
       } else {
         // Appended data is always whole records; this means a bug or a disk error. Stop rather than guess.
         if (pos === 0) {
@@ -119,17 +119,6 @@ export class ReputMessageService extends ServiceThread {
         }
         break;
       }
-    }
-    for (let i = 0; i < requests.length; i++) {
-      const req = requests[i]!;
-      const pending = this.dispatch(req);
-      if (pending !== undefined) await pending;
-      this.reputFromOffset += req.msgSize;
-    }
-    requests.length = 0;
-    if (blank) {
-      this.reputFromOffset = this.commitLog.rollNextFile(this.reputFromOffset);
-      return true;
     }
     return pos > 0;
   }

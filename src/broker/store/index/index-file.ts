@@ -1,12 +1,13 @@
 import { closeSync, constants, fdatasync, fstatSync, ftruncateSync, openSync, unlink } from 'node:fs';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
-import { readInt64BE, writeInt64BE } from '../../../common/message/int64.js';
+import { readInt64BE } from '../../../common/message/int64.js';
 import { createLogger, type Logger } from '../../../common/logging/logger.js';
 import { javaStringHashCode } from '../../../common/util/java-hash-map-order.js';
 import { FIRST_INDEX_COUNT, INDEX_HEADER_SIZE, IndexHeader } from './index-header.js';
 import { readFully, readSyncFully, writeFully, writevFully } from './positional-io.js';
 import { SlotTable } from './slot-table.js';
+import { putInt32, putInt64 } from '../big-endian.js';
 
 /*
  * IndexFile (PROTOCOL.md §6.4): a preallocated file of three regions.
@@ -45,7 +46,25 @@ const unlinkAsync = promisify(unlink);
 
 /** Java's indexKeyHashMethod: abs(String.hashCode); abs(Integer.MIN_VALUE) stays negative there ⇒ 0. */
 export function indexKeyHashMethod(key: string): number {
-  const h = javaStringHashCode(key);
+  return absHash(javaStringHashCode(key));
+}
+
+/**
+ * indexKeyHashMethod(`${topic}#${key}`) without building the string: String.hashCode continued over
+ * the three parts (the index hashes one or two keys per stored message).
+ */
+export function topicKeyHash(topic: string, key: string): number {
+  let h = 0;
+  for (let i = 0; i < topic.length; i++) h = (Math.imul(31, h) + topic.charCodeAt(i)) | 0;
+  h = (Math.imul(31, h) + KEY_SEPARATOR_CODE) | 0;
+  for (let i = 0; i < key.length; i++) h = (Math.imul(31, h) + key.charCodeAt(i)) | 0;
+  return absHash(h);
+}
+
+/** '#', between topic and key in an index key. */
+const KEY_SEPARATOR_CODE = 0x23;
+
+function absHash(h: number): number {
   return h === INT32_MIN ? 0 : Math.abs(h);
 }
 
@@ -174,6 +193,11 @@ export class IndexFile {
 
   /** Adds `key` → `phyOffset`; false when the file is full (the caller rolls to a new file). */
   putKey(key: string, phyOffset: number, storeTimestamp: number): boolean {
+    return this.putKeyHash(indexKeyHashMethod(key), phyOffset, storeTimestamp, key);
+  }
+
+  /** putKey for a key already hashed by indexKeyHashMethod (`key` only names it in logs). */
+  putKeyHash(keyHash: number, phyOffset: number, storeTimestamp: number, key?: string): boolean {
     const header = this.header;
     if (header.indexCount >= this.indexNum) {
       this.logger.warn('Over index file capacity', { indexCount: header.indexCount, indexNum: this.indexNum });
@@ -184,7 +208,6 @@ export class IndexFile {
       this.logger.error('putKey on a sealed or closed index file', { file: this.fileName, key });
       return false;
     }
-    const keyHash = indexKeyHashMethod(key);
     const slotPos = keyHash % this.hashSlotNum;
     let slotValue = slots.get(slotPos);
     if (slotValue <= INVALID_INDEX || slotValue > header.indexCount) slotValue = INVALID_INDEX;
@@ -198,10 +221,10 @@ export class IndexFile {
     const n = header.indexCount;
     const chunk = this.chunkFor(n);
     const pos = (n % ENTRY_CHUNK_ENTRIES) * INDEX_SIZE;
-    chunk.writeInt32BE(keyHash, pos);
-    writeInt64BE(chunk, phyOffset, pos + 4);
-    chunk.writeInt32BE(timeDiff, pos + 12);
-    chunk.writeInt32BE(slotValue, pos + 16);
+    putInt32(chunk, pos, keyHash);
+    putInt64(chunk, pos + 4, phyOffset);
+    putInt32(chunk, pos + 12, timeDiff);
+    putInt32(chunk, pos + 16, slotValue);
     slots.set(slotPos, n);
 
     // The first entry defines the file's begin (after timeDiff was computed against the old begin).

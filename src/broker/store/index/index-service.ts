@@ -7,7 +7,7 @@ import type { DispatchRequest } from '../../../common/message/record-decoder.js'
 import type { StoreCheckpoint } from '../checkpoint.js';
 import type { CommitLogDispatcher } from '../dispatcher.js';
 import { timeMillisToHumanString } from './index-file-name.js';
-import { IndexFile } from './index-file.js';
+import { IndexFile, topicKeyHash } from './index-file.js';
 
 /*
  * IndexService (PROTOCOL.md §6.4): the list of IndexFiles under `${storePathRootDir}/index/`, oldest
@@ -161,7 +161,7 @@ export class IndexService implements CommitLogDispatcher {
     if (getTransactionValue(req.sysFlag) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return;
 
     if (req.uniqKey !== undefined) {
-      indexFile = this.putKey(indexFile, req, buildKey(req.topic, req.uniqKey));
+      indexFile = this.putKey(indexFile, req, req.uniqKey);
       if (indexFile === undefined) {
         this.logger.error('putKey error', { commitLogOffset: req.commitLogOffset, uniqKey: req.uniqKey });
         return;
@@ -170,7 +170,7 @@ export class IndexService implements CommitLogDispatcher {
     if (req.keys.length > 0) {
       for (const key of req.keys.split(MessageConst.KEY_SEPARATOR)) {
         if (key.length === 0) continue;
-        indexFile = this.putKey(indexFile, req, buildKey(req.topic, key));
+        indexFile = this.putKey(indexFile, req, key);
         if (indexFile === undefined) {
           this.logger.error('putKey error', { commitLogOffset: req.commitLogOffset, key });
           return;
@@ -284,9 +284,11 @@ export class IndexService implements CommitLogDispatcher {
     return undefined;
   }
 
-  private putKey(indexFile: IndexFile, req: DispatchRequest, idxKey: string): IndexFile | undefined {
+  /** Indexes `topic#key` (hashed without building that string). */
+  private putKey(indexFile: IndexFile, req: DispatchRequest, key: string): IndexFile | undefined {
     let f: IndexFile | undefined = indexFile;
-    while (!f.putKey(idxKey, req.commitLogOffset, req.storeTimestamp)) {
+    const keyHash = topicKeyHash(req.topic, key);
+    while (!f.putKeyHash(keyHash, req.commitLogOffset, req.storeTimestamp, key)) {
       this.logger.warn('Index file is full, trying to create another one', { file: f.fileName });
       const next = this.retryGetAndCreateIndexFile();
       // The same file again means it refused for another reason than being full (closed).
