@@ -15,6 +15,8 @@ import {
   type RecordEncodeInput,
   type SocketAddress,
 } from '../../common/message/index.js';
+import { dispatchRequestOf } from '../../common/message/record-decoder.js';
+import type { DispatchHints } from './dispatch-hints.js';
 import { CommitRealTimeService } from './flush/commit-real-time-service.js';
 import { FlushRealTimeService } from './flush/flush-real-time-service.js';
 import { GroupCommitService } from './flush/group-commit-service.js';
@@ -62,6 +64,8 @@ export class CommitLog {
   private readonly groupCommitService: GroupCommitService | undefined;
   private readonly flushRealTimeService: FlushRealTimeService | undefined;
   private readonly commitRealTimeService: CommitRealTimeService;
+  /** Set by a store whose reput dispatches appended records from hints instead of re-parsing them. */
+  dispatchHints: DispatchHints | undefined;
   /** Called after each group of appends (the store wakes its ReputMessageService). */
   onAppended: () => void = () => {};
   /** Wall-clock ms an append group has been running, 0 when idle (Java's isOSPageCacheBusy input). */
@@ -337,6 +341,7 @@ export class CommitLog {
     encodeRecord(buf, file.reservedPos, input, size);
     file.appended(totalSize, totalSize, now);
     if (consumable) this.topicQueueTable.set(key, queueOffset + 1);
+    this.addDispatchHint(msg, input.properties, wroteOffset, totalSize, now, queueOffset);
     msg.queueOffset = queueOffset;
     msg.commitLogOffset = wroteOffset;
     msg.storeTimestamp = now;
@@ -372,6 +377,30 @@ export class CommitLog {
       status: 'PUT_OK',
       appendMessageResult: new StoredAppendResult(wroteOffset, r.totalSize, now, queueOffset, r.count, pagecacheRT, batch.storeHost, r.commitLogOffsets),
     };
+  }
+
+  /**
+   * The record's DispatchRequest for the reput, from the values just encoded, when they read back
+   * exactly as written: well-formed strings (a lone surrogate is stored as U+FFFD) and a safe
+   * preparedTransactionOffset. Otherwise the reput parses the record, as it always may.
+   */
+  private addDispatchHint(msg: MessageExtBrokerInner, properties: string, wroteOffset: number, totalSize: number, now: number, queueOffset: number): void {
+    const hints = this.dispatchHints;
+    if (hints === undefined || !isWellFormed(properties) || !isWellFormed(msg.topic) || !Number.isSafeInteger(msg.preparedTransactionOffset)) return;
+    hints.add(
+      dispatchRequestOf(
+        msg.topic,
+        msg.queueId | 0,
+        wroteOffset,
+        totalSize,
+        now,
+        queueOffset,
+        msg.sysFlag | 0,
+        msg.preparedTransactionOffset,
+        msg.bodyCRC | 0,
+        properties,
+      ),
+    );
   }
 
   /** MESSAGE_ILLEGAL for a record (or batch) that can never be appended; the store stays untouched. */
@@ -432,6 +461,11 @@ export class CommitLog {
     }
     return true;
   }
+}
+
+/** String.prototype.isWellFormed (ES2024; Node 20 has it, our lib setting does not declare it). */
+function isWellFormed(s: string): boolean {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -10,6 +10,7 @@ import { CleanConsumeQueueService } from './clean-consume-queue-service.js';
 import { CleanResourceService } from './clean-resource-service.js';
 import { CommitLog } from './commit-log.js';
 import { ConsumeQueueTable, FlushConsumeQueueService } from './consume-queue-table.js';
+import { DispatchHints } from './dispatch-hints.js';
 import type { CommitLogDispatcher, MessageArrivingListener, TagsCodeResolver } from './dispatcher.js';
 import { checkMessage } from './check-message.js';
 import { getMessage } from './get-message.js';
@@ -93,6 +94,8 @@ export class DefaultMessageStore {
     // The index and the checkpoint open in start(); dispatching reaches them through these.
     const indexDispatcher: CommitLogDispatcher = { dispatch: (r) => this.index?.dispatch(r) };
     const checkpointDispatcher: CommitLogDispatcher = { dispatch: (r) => this.checkpointRecorder?.dispatch(r) };
+    const hints = new DispatchHints();
+    this.commitLog.dispatchHints = hints;
     this.reputMessageService = new ReputMessageService(
       this.commitLog,
       [this.consumeQueueTable, indexDispatcher, checkpointDispatcher, ...(options.dispatchers ?? [])],
@@ -103,6 +106,7 @@ export class DefaultMessageStore {
         tagsCodeResolver: options.tagsCodeResolver,
         notifyArriving: () => config.brokerRole !== 'SLAVE',
       },
+      hints,
     );
     this.commitLog.onAppended = () => {
       this.reputMessageService.wakeup();

@@ -1,6 +1,7 @@
 import type { Logger } from '../../common/logging/logger.js';
 import { MESSAGE_MAGIC_CODE, checkMessageAndReturnSize, type DispatchRequest } from '../../common/message/index.js';
 import type { CommitLog } from './commit-log.js';
+import type { DispatchHints } from './dispatch-hints.js';
 import type { CommitLogDispatcher, MessageArrivingListener, TagsCodeResolver } from './dispatcher.js';
 import { ServiceThread } from './service-thread.js';
 
@@ -13,7 +14,9 @@ const REPUT_CHUNK_BYTES = 1024 * 1024;
 /**
  * Builds every derived structure from the CommitLog (Java's ReputMessageService): reads records
  * from `reputFromOffset` up to the CommitLog end, hands each DispatchRequest to the dispatchers in
- * order, then tells the arriving listener (long polling). The CommitLog stays the single truth:
+ * order, then tells the arriving listener (long polling). Records this process appended come with
+ * the DispatchRequest the CommitLog built from the values it encoded (DispatchHints); the others are
+ * parsed from the CommitLog, which stays the single truth:
  * running this from an older offset rebuilds what a crash lost, and dispatchers skip replays.
  */
 export class ReputMessageService extends ServiceThread {
@@ -27,6 +30,8 @@ export class ReputMessageService extends ServiceThread {
     maxRecordSize: number,
     log: Logger,
     private readonly options: { arrivingListener?: MessageArrivingListener | undefined; tagsCodeResolver?: TagsCodeResolver | undefined; notifyArriving: () => boolean },
+    /** What the CommitLog built while appending: records found here are not parsed again. */
+    private readonly hints?: DispatchHints,
   ) {
     super(log);
     this.chunkBytes = Math.max(REPUT_CHUNK_BYTES, maxRecordSize);
@@ -59,6 +64,13 @@ export class ReputMessageService extends ServiceThread {
     }
     while (!this.isStopped() || this.behind() > 0) {
       if (this.reputFromOffset >= this.commitLog.getMaxOffset()) break;
+      const hinted = this.hints?.take(this.reputFromOffset);
+      if (hinted !== undefined) {
+        const pending = this.dispatch(hinted);
+        if (pending !== undefined) await pending;
+        this.reputFromOffset += hinted.msgSize;
+        continue;
+      }
       // Data still in a write buffer is parsed in place, unless its first record continues in the
       // next buffer (HA appends split records anywhere): then, as for data on disk, a copy.
       let data = this.commitLog.peekBufferedData(this.reputFromOffset, this.chunkBytes);
@@ -69,7 +81,7 @@ export class ReputMessageService extends ServiceThread {
         this.reputFromOffset = this.commitLog.rollNextFile(this.reputFromOffset);
         continue;
       }
-      const progressed = await this.dispatchChunk(data, shared);
+      const progressed = await this.dispatchChunk(data, shared, this.hints?.nextOffset());
       if (!progressed) break;
     }
     if (this.behind() <= 0) {
@@ -93,14 +105,16 @@ export class ReputMessageService extends ServiceThread {
   }
 
   /**
-   * Dispatches whole records of `data` (read at reputFromOffset); false if stuck. A `shared` chunk
+   * Dispatches whole records of `data` (read at reputFromOffset), up to the record at `hintAt`; false
+   * if stuck. A `shared` chunk
    * is a view of a write buffer, which a commit may recycle once other work runs: after a dispatch
    * that had to wait, the rest of it is read again rather than trusted.
    */
-  private async dispatchChunk(data: Buffer, shared: boolean): Promise<boolean> {
+  private async dispatchChunk(data: Buffer, shared: boolean, hintAt: number | undefined): Promise<boolean> {
     let pos = 0;
     while (pos < data.length) {
-      if (isIncompleteRecord(data, pos)) break;
+      // From the next hinted record on, the hints serve (doReput's loop).
+      if (this.reputFromOffset === hintAt || isIncompleteRecord(data, pos)) break;
       const r = checkMessageAndReturnSize(data, pos, NO_CRC_CHECK);
       if (r.status === 'MESSAGE') {
         pos += r.size;

@@ -95,13 +95,36 @@ export function checkMessageAndReturnSize(buf: Buffer, pos: number, options: Che
   if (!Number.isSafeInteger(commitLogOffset) || !Number.isSafeInteger(queueOffset) || !Number.isSafeInteger(storeTimestamp) || !Number.isSafeInteger(preparedTransactionOffset)) {
     return corrupt('MALFORMED', `an int64 field is outside the safe integer range in the record at ${pos}`);
   }
+  const topic = utf8Slice(buf, topicPos, topicPos + topicLength);
+  const queueId = int32At(buf, pos + QUEUE_ID_POSITION);
+  const dispatch = dispatchRequestOf(topic, queueId, commitLogOffset, size, storeTimestamp, queueOffset, sysFlag, preparedTransactionOffset, storedCRC, properties);
+  return { status: 'MESSAGE', size, dispatch };
+}
+
+/**
+ * The DispatchRequest of a record holding these fields and this PROPERTIES string (as decoded from the
+ * record): what checkMessageAndReturnSize returns for the record's bytes. The store also builds it
+ * when it appends, from the values it has just written.
+ */
+export function dispatchRequestOf(
+  topic: string,
+  queueId: number,
+  commitLogOffset: number,
+  msgSize: number,
+  storeTimestamp: number,
+  queueOffset: number,
+  sysFlag: number,
+  preparedTransactionOffset: number,
+  bodyCRC: number,
+  properties: string,
+): DispatchRequest {
   // Only TAGS, KEYS and UNIQ_KEY are read here; the whole map is parsed if a listener asks for it.
   scanDispatchProperties(properties);
   const dispatch: DispatchRequest = {
-    topic: utf8Slice(buf, topicPos, topicPos + topicLength),
-    queueId: int32At(buf, pos + QUEUE_ID_POSITION),
+    topic,
+    queueId,
     commitLogOffset,
-    msgSize: size,
+    msgSize,
     tagsCode: tagsString2tagsCode(scanned.tags),
     storeTimestamp,
     queueOffset,
@@ -109,11 +132,11 @@ export function checkMessageAndReturnSize(buf: Buffer, pos: number, options: Che
     uniqKey: scanned.uniqKey,
     sysFlag,
     preparedTransactionOffset,
-    bodyCRC: storedCRC,
+    bodyCRC,
     propertiesMap: new LazyPropertiesMap(properties),
   };
   scanned.tags = scanned.keys = scanned.uniqKey = undefined;
-  return { status: 'MESSAGE', size, dispatch };
+  return dispatch;
 }
 
 export interface DecodeOptions {
