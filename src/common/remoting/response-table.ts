@@ -25,28 +25,44 @@ function parkResolvers(resolve: (response: RemotingCommand) => void, reject: (er
   parkedReject = reject;
 }
 
+/** Slots of a new table; it doubles whenever it is half full, and never shrinks. */
+const INITIAL_CAPACITY = 16;
+
 /**
  * The opaque → pending request map of one connection (Java's responseTable).
  *
+ * An open-addressing table (linear probing on the opaque's low bits, deletion by backward shift)
+ * rather than a Map: opaques come from one counter, so requests in flight sit in distinct slots
+ * and a lookup is one array read. It also keeps request graphs from being promoted by the
+ * garbage collector: a Map that churns through inserts and deletes rehashes into a new backing
+ * table every few hundred requests, and V8 leaves each obsolete table holding its entries and
+ * linked to its successor. Once one such table reaches the old generation it keeps every later
+ * table, and every pending request, promise and response they reach, alive through each
+ * scavenge until the next full GC — about a third of the bytes allocated per round trip were
+ * promoted that way. Here the arrays are only replaced when the table grows, and the old one is
+ * cleared then.
+ *
  * Timeouts use one timer per table, armed at the earliest deadline, instead of a timer per
- * request: on the hot path a request costs a Map insert and a Date.now(), and the timer is only
+ * request: on the hot path a request costs a slot and a Date.now(), and the timer is only
  * re-armed when a request with an earlier deadline than the armed one arrives (rare, since
  * callers mostly use one timeout). When it fires, one pass expires what is due and re-arms for
  * the next deadline; a late response then finds nothing and is dropped by the caller.
  */
 export class ResponseTable {
-  private readonly pending = new Map<number, PendingRequest>();
+  private slots: (PendingRequest | undefined)[] = new Array<PendingRequest | undefined>(INITIAL_CAPACITY).fill(undefined);
+  private mask = INITIAL_CAPACITY - 1;
+  private count = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerDeadline = Number.POSITIVE_INFINITY;
 
   constructor(private readonly describePeer: () => string) {}
 
   get size(): number {
-    return this.pending.size;
+    return this.count;
   }
 
   has(opaque: number): boolean {
-    return this.pending.has(opaque);
+    return this.indexOf(opaque) >= 0;
   }
 
   /** Registers a request; its promise settles with the response, a timeout or a failure. */
@@ -55,34 +71,94 @@ export class ResponseTable {
     const promise = new Promise<RemotingCommand>(parkResolvers);
     const p = new PendingRequest(request.opaque, request.code, timeoutMillis, deadline, parkedResolve!, parkedReject!);
     parkedResolve = parkedReject = undefined;
-    this.pending.set(p.opaque, p);
+    this.insert(p);
     if (deadline < this.timerDeadline) this.arm(deadline);
     return promise;
   }
 
   /** Settles the request `response` answers; false when none waits (late or unknown opaque). */
   complete(response: RemotingCommand): boolean {
-    const p = this.pending.get(response.opaque);
-    if (p === undefined) return false;
-    this.pending.delete(response.opaque);
+    const i = this.indexOf(response.opaque);
+    if (i < 0) return false;
+    const p = this.slots[i]!;
+    this.removeAt(i);
     p.resolve(response);
     return true;
   }
 
   /** Fails one request (e.g. its write failed). */
   fail(opaque: number, error: RemotingException): void {
-    const p = this.pending.get(opaque);
-    if (p === undefined) return;
-    this.pending.delete(opaque);
+    const i = this.indexOf(opaque);
+    if (i < 0) return;
+    const p = this.slots[i]!;
+    this.removeAt(i);
     p.reject(error);
   }
 
   /** Fails every request and stops the timer: the connection is gone. */
   failAll(makeError: (code: number, opaque: number) => RemotingException): void {
     this.disarm();
-    const all = [...this.pending.values()];
-    this.pending.clear();
+    const all = this.pendingRequests();
+    this.slots.fill(undefined);
+    this.count = 0;
     for (const p of all) p.reject(makeError(p.code, p.opaque));
+  }
+
+  /** In-flight requests, oldest opaque first (the order Java's table would not promise either). */
+  private pendingRequests(): PendingRequest[] {
+    const all: PendingRequest[] = [];
+    for (const p of this.slots) if (p !== undefined) all.push(p);
+    return all.sort((a, b) => a.opaque - b.opaque);
+  }
+
+  /** The slot holding `opaque`, or -1. */
+  private indexOf(opaque: number): number {
+    const mask = this.mask;
+    for (let i = opaque & mask; ; i = (i + 1) & mask) {
+      const p = this.slots[i];
+      if (p === undefined) return -1;
+      if (p.opaque === opaque) return i;
+    }
+  }
+
+  /** Adds `p` (its opaque is not in the table), growing to keep the table at most half full. */
+  private insert(p: PendingRequest): void {
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    const mask = this.mask;
+    let i = p.opaque & mask;
+    while (this.slots[i] !== undefined) i = (i + 1) & mask;
+    this.slots[i] = p;
+    this.count++;
+  }
+
+  /** Empties slot `i`, shifting later entries of its probe run back so lookups still find them. */
+  private removeAt(i: number): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    slots[i] = undefined;
+    this.count--;
+    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
+      const p = slots[j];
+      if (p === undefined) return;
+      const home = p.opaque & mask;
+      // p may fill the hole at i unless its home lies cyclically in (i, j].
+      const stays = i <= j ? i < home && home <= j : i < home || home <= j;
+      if (!stays) {
+        slots[i] = p;
+        slots[j] = undefined;
+        i = j;
+      }
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Array<PendingRequest | undefined>(old.length * 2).fill(undefined);
+    this.mask = this.slots.length - 1;
+    this.count = 0;
+    for (const p of old) if (p !== undefined) this.insert(p);
+    // The old array may already be in the old generation: empty it so it keeps nothing alive.
+    old.fill(undefined);
   }
 
   private arm(deadline: number): void {
@@ -104,11 +180,12 @@ export class ResponseTable {
     const now = Date.now();
     let next = Number.POSITIVE_INFINITY;
     const expired: PendingRequest[] = [];
-    for (const p of this.pending.values()) {
+    for (const p of this.slots) {
+      if (p === undefined) continue;
       if (p.deadline <= now) expired.push(p);
       else if (p.deadline < next) next = p.deadline;
     }
-    for (const p of expired) this.pending.delete(p.opaque);
+    for (const p of expired) this.removeAt(this.indexOf(p.opaque));
     if (next !== Number.POSITIVE_INFINITY) this.arm(next);
     for (const p of expired) {
       p.reject(
