@@ -3,12 +3,12 @@ import { MessageConst } from '../../common/message/message-const.js';
 import type { MessageExt } from '../../common/message/message-ext.js';
 import { decodes } from '../../common/message/record-decoder.js';
 import { MASTER_ID } from '../../common/protocol/body/broker-data.js';
-import { MessageQueueMap } from '../../common/protocol/body/message-queue-map.js';
 import type { MessageQueue } from '../../common/protocol/body/message-queue.js';
 import { isTagType, type SubscriptionData } from '../../common/protocol/body/subscription-data.js';
 import type { MQClientInstance } from '../impl/mq-client-instance.js';
 import { PullStatus, type PullResultExt } from '../impl/pull-result.js';
 import { clearCommitOffsetFlag, hasClassFilterFlag } from './pull-sys-flag.js';
+import { QueueSlotMap } from './queue-slot-map.js';
 
 /** MQVersion.Version.V4_1_0_SNAPSHOT.ordinal(): the first broker version that filters by SQL92. */
 const V4_1_0_SNAPSHOT = 238;
@@ -45,7 +45,8 @@ export interface PullKernelRequest {
  * filters by tag hash only), stamped with MIN_OFFSET / MAX_OFFSET and the broker name.
  */
 export class PullAPIWrapper {
-  private readonly pullFromWhichNodeTable = new MessageQueueMap<number>();
+  /** Written after every pull and read before the next: a QueueSlotMap. */
+  private readonly pullFromWhichNodeTable = new QueueSlotMap<number>();
   /** Java's connectBrokerByUser/defaultBrokerId: pin every pull to one broker id. */
   connectBrokerByUser = false;
   defaultBrokerId = MASTER_ID;

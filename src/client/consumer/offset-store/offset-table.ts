@@ -1,10 +1,14 @@
 import { MessageQueueMap } from '../../../common/protocol/body/message-queue-map.js';
 import type { MessageQueue } from '../../../common/protocol/body/message-queue.js';
+import { QueueSlotMap } from '../queue-slot-map.js';
 import { OFFSET_NOT_FOUND } from './offset-store.js';
 
-/** The in-memory part both offset stores share (Java repeats it in each: a map of AtomicLong). */
+/**
+ * The in-memory part both offset stores share (Java repeats it in each: a map of AtomicLong).
+ * Updated after every consume request and read before every pull, hence a QueueSlotMap.
+ */
 export class OffsetTable {
-  private readonly table = new MessageQueueMap<number>();
+  private readonly table = new QueueSlotMap<number>();
 
   get size(): number {
     return this.table.size;
