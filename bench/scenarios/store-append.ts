@@ -2,7 +2,7 @@ import { open, rm } from 'node:fs/promises';
 
 import { DefaultMessageStore } from '../../src/broker/store/message-store.js';
 import type { MessageStoreConfig } from '../../src/broker/store/store-config.js';
-import type { BenchArgs } from '../lib/args.js';
+import { intOption, type BenchArgs } from '../lib/args.js';
 import { registerScenario } from '../lib/registry.js';
 import type { BenchResult } from '../lib/report.js';
 import { LatencyRecorder, RssSampler } from '../lib/stats.js';
@@ -22,6 +22,11 @@ interface Variant {
   readonly producers: number;
   readonly sync: boolean;
 }
+
+/** Messages the opt-in `hold10m` variant puts (issue 5: RSS while holding 10 M small messages); `--messages N` overrides. */
+const HOLD_MESSAGES = 10_000_000;
+/** The hold variant's put latencies are sampled, 1 put in this many. */
+const HOLD_LATENCY_SAMPLING = 64;
 
 const VARIANTS: readonly Variant[] = [
   { name: 'async', config: {}, producers: 64, sync: false },
@@ -53,9 +58,10 @@ registerScenario({
   description: 'DefaultMessageStore.putMessage vs a raw sequential file write of the same volume; getMessage scan',
   async run(args: BenchArgs): Promise<BenchResult[]> {
     const picked = args.extra.get('variants')?.split(',');
-    const unknown = picked?.filter((n) => !VARIANTS.some((v) => v.name === n)) ?? [];
-    if (unknown.length > 0) throw new Error(`--variants: unknown ${unknown.join(', ')}; known: ${VARIANTS.map((v) => v.name).join(', ')}`);
+    const unknown = picked?.filter((n) => n !== 'hold10m' && !VARIANTS.some((v) => v.name === n)) ?? [];
+    if (unknown.length > 0) throw new Error(`--variants: unknown ${unknown.join(', ')}; known: ${VARIANTS.map((v) => v.name).join(', ')}, hold10m`);
     const out: BenchResult[] = [];
+    if (picked?.includes('hold10m') === true) out.push(...(await runHold(args, intOption(args, 'messages', HOLD_MESSAGES))));
     let scanned = args.extra.get('scan') === 'false';
     for (const v of VARIANTS) {
       if (picked !== undefined && !picked.includes(v.name)) continue;
@@ -81,6 +87,9 @@ registerScenario({
   },
   summarize: (results) =>
     results.map((r) => {
+      if (r.scenario.startsWith('store-hold')) {
+        return `${r.scenario}: RSS ${Number(r.rssMb).toFixed(0)} MiB (peak ${Number(r.maxRssMb).toFixed(0)}) holding ${Number(r.held).toLocaleString('en-US')} messages (target < 250 MB) — heapUsed ${Number(r.heapUsedMb).toFixed(0)}, external ${Number(r.externalMb).toFixed(0)}, arrayBuffers ${Number(r.arrayBuffersMb).toFixed(0)} MiB`;
+      }
       const cpu = `${Math.round(r.messages / Number(r.cpuSeconds)).toLocaleString('en-US')} msgs per CPU second, CPU ${pct(Number(r.cpuSeconds) / r.seconds)} of wall`;
       if (r.scenario === 'store-scan-get32') return `${r.scenario}: ${Math.round(r.msgsPerSec).toLocaleString('en-US')} msgs/s (target ≥ 200k); ${cpu}`;
       const base = `${r.scenario}: ${pct(r.ratioToRaw)} of raw ${Number(r.rawMbPerSec).toFixed(0)} MiB/s; ${cpu}`;
@@ -141,6 +150,77 @@ async function runStore(args: BenchArgs, v: Variant, scan: boolean): Promise<Ben
     await rm(root, { recursive: true, force: true });
   }
   return out;
+}
+
+/**
+ * The opt-in `hold10m` variant (`--variants hold10m --size 100`): ASYNC_FLUSH, 64 producers put
+ * `count` messages, then RSS once the reput has caught up (`store-hold-put`) and again after every
+ * message was read back with getMessage 32 at a time (`store-hold-scan`), with process.memoryUsage's
+ * split (heapUsed / external / arrayBuffers) to tell the store's own structures from buffers.
+ * At ~290 bytes a record, 10 M messages are ~2.9 GB of CommitLog in a temp dir, deleted after.
+ */
+async function runHold(args: BenchArgs, count: number): Promise<BenchResult[]> {
+  const root = await tempStoreDir();
+  const store = new DefaultMessageStore(benchStoreConfig(root));
+  await store.start();
+  const out: BenchResult[] = [];
+  try {
+    const body = Buffer.alloc(args.msgSize, 0x61);
+    const lat = new LatencyRecorder();
+    const peak = new RssSampler();
+    let issued = 0;
+    let failed = 0;
+    const cpu0 = process.cpuUsage();
+    const begin = performance.now();
+    await Promise.all(
+      Array.from({ length: 64 }, async (_, p) => {
+        while (issued < count) {
+          const seq = issued++;
+          const t = performance.now();
+          const r = await store.putMessage(benchMessage(TOPIC, p % QUEUES, body, seq));
+          // One put in HOLD_LATENCY_SAMPLING: 10 M samples would be 128 MiB of the bench's own in the RSS measured.
+          if (seq % HOLD_LATENCY_SAMPLING === 0) lat.record(performance.now() - t);
+          if (r.status !== 'PUT_OK') failed++;
+        }
+      }),
+    );
+    await store.reputMessageService.waitCaughtUp();
+    const seconds = (performance.now() - begin) / 1000;
+    const cpuSeconds = cpuSecondsSince(cpu0);
+    if (failed > 0) throw new Error(`store-hold: ${failed} puts were not PUT_OK`);
+    const [p50, p99] = lat.percentiles(50, 99);
+    out.push(holdResult('store-hold-put', args, count, seconds, cpuSeconds, p50!, p99!, peak.stop()));
+    const scan = await runScan({ ...args, seconds: Number.POSITIVE_INFINITY }, store, count);
+    out.push(holdResult('store-hold-scan', args, scan.messages, scan.seconds, Number(scan.cpuSeconds), scan.p50Ms, scan.p99Ms, scan.maxRssMb));
+  } finally {
+    await store.shutdown();
+    await rm(root, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** A hold row: `rssMb` and the memoryUsage split now, `maxRssMb` the peak of the phase. */
+function holdResult(scenario: string, args: BenchArgs, messages: number, seconds: number, cpuSeconds: number, p50Ms: number, p99Ms: number, peakRssMb: number): BenchResult {
+  const m = process.memoryUsage();
+  const rss = m.rss / MiB;
+  return {
+    scenario,
+    msgSize: args.msgSize,
+    messages,
+    seconds,
+    msgsPerSec: messages / seconds,
+    mbPerSec: (messages * args.msgSize) / seconds / MiB,
+    p50Ms,
+    p99Ms,
+    maxRssMb: Math.max(peakRssMb, rss),
+    rssMb: rss,
+    held: messages,
+    heapUsedMb: m.heapUsed / MiB,
+    heapTotalMb: m.heapTotal / MiB,
+    externalMb: m.external / MiB,
+    arrayBuffersMb: m.arrayBuffers / MiB,
+    cpuSeconds,
+  };
 }
 
 /**
