@@ -45,7 +45,9 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   readonly retryResponseCodes: Set<number>;
   readonly topicPublishInfoTable = new Map<string, TopicPublishInfo>();
   private readonly hooks: SendMessageHook[] = [];
-  private readonly inflight = new Set<Promise<unknown>>();
+  /** Sends in flight (track) and who waits for them to settle (shutdown). */
+  private inflight = 0;
+  private drainWaiters: (() => void)[] = [];
   private state: ProducerServiceState = 'CREATE_JUST';
   private factory: MQClientInstance | undefined;
 
@@ -132,26 +134,30 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   }
 
   private async awaitInflight(bound: number): Promise<void> {
-    if (this.inflight.size === 0) return;
+    if (this.inflight === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), bound);
     });
-    const done = Promise.allSettled([...this.inflight]).then(() => 'done' as const);
+    const done = new Promise<'done'>((resolve) => this.drainWaiters.push(() => resolve('done')));
     const outcome = await Promise.race([done, timeout]);
     clearTimeout(timer);
-    if (outcome === 'timeout') this.log.warn('shutdown: sends still in flight after the bound', { count: this.inflight.size, bound });
+    if (outcome === 'timeout') this.log.warn('shutdown: sends still in flight after the bound', { count: this.inflight, bound });
   }
 
-  /** Counts a send as in flight until it settles (shutdown waits for these). */
+  /** Counts a send as in flight until it settles (shutdown waits for these). A count, not a set: no closure per send. */
   track<T>(p: Promise<T>): Promise<T> {
-    this.inflight.add(p);
-    const untrack = (): void => {
-      this.inflight.delete(p);
-    };
-    p.then(untrack, untrack);
+    this.inflight++;
+    p.then(this.untrack, this.untrack);
     return p;
   }
+
+  private readonly untrack = (): void => {
+    if (--this.inflight > 0 || this.drainWaiters.length === 0) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  };
 
   makeSureStateOK(): void {
     if (this.state !== 'RUNNING') {

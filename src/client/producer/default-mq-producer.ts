@@ -103,12 +103,12 @@ export class DefaultMQProducer {
       return;
     }
     if (isSelector(a)) {
-      return this.run(() => impl.sendSelectImpl(this.ns(m), a, b, 'SYNC', timeoutOf(c, impl)));
+      return this.run(impl.sendSelectImpl(this.ns(m), a, b, 'SYNC', timeoutOf(c, impl)));
     }
     if (isMessageQueue(a)) {
-      return this.run(() => impl.sendToQueue(this.ns(m), this.queueWithNamespace(a), 'SYNC', timeoutOf(b as SendOptions | undefined, impl)));
+      return this.run(impl.sendToQueue(this.ns(m), this.queueWithNamespace(a), 'SYNC', timeoutOf(b as SendOptions | undefined, impl)));
     }
-    return this.run(() => impl.sendDefaultImpl(this.ns(m), 'SYNC', timeoutOf(a, impl)));
+    return this.run(impl.sendDefaultImpl(this.ns(m), 'SYNC', timeoutOf(a, impl)));
   }
 
   /** Oneway: resolves once the request is written; no result, no retry. */
@@ -141,7 +141,12 @@ export class DefaultMQProducer {
   // ---------------------------------------------------------------------------------------------
 
   private sendBatch(msgs: readonly Message[], timeout: number): Promise<SendResult> {
-    return this.run(async () => this.defaultMQProducerImpl.sendDefaultImpl(this.batch(msgs), 'SYNC', timeout));
+    return this.run(this.sendBatchImpl(msgs, timeout));
+  }
+
+  /** Async, so a batch that fails validation rejects rather than throws. */
+  private async sendBatchImpl(msgs: readonly Message[], timeout: number): Promise<SendResult | undefined> {
+    return this.defaultMQProducerImpl.sendDefaultImpl(this.batch(msgs), 'SYNC', timeout);
   }
 
   /**
@@ -173,14 +178,11 @@ export class DefaultMQProducer {
     );
   }
 
-  private run(fn: () => Promise<SendResult | undefined>): Promise<SendResult> {
-    const impl = this.defaultMQProducerImpl;
-    const p = (async () => {
-      const r = await fn();
-      if (r === undefined) throw new MQClientException(ClientErrorCode.CLIENT_STATE, 'no send result');
-      return r;
-    })();
-    return impl.track(p);
+  /** A sync send's outcome, tracked for shutdown (no closure per send: this is the hot path). */
+  private async run(pending: Promise<SendResult | undefined>): Promise<SendResult> {
+    const r = await this.defaultMQProducerImpl.track(pending);
+    if (r === undefined) throw new MQClientException(ClientErrorCode.CLIENT_STATE, 'no send result');
+    return r;
   }
 
   private ns<M extends Message>(msg: M): M {

@@ -196,6 +196,24 @@ describe('DefaultMQProducer against a real name server and a fake broker', () =>
     expect(done.every((d) => !d.startsWith('error'))).to.equal(true);
   });
 
+  it('shutdown waits for in-flight sync sends', async () => {
+    const p = await started();
+    await p.send(new Message('TopicTest', 'warm'));
+    broker.behaviour = { kind: 'delay', millis: 300 };
+    const done: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      p.send(new Message('TopicTest', `s${i}`)).then(
+        (r) => done.push(r.msgId),
+        (e: Error) => done.push(`error ${e.message}`),
+      );
+    }
+    await p.shutdown();
+    // The settled sends' callbacks run right after their promises, ahead of shutdown's continuation.
+    await Promise.resolve();
+    expect(done).to.have.length(5);
+    expect(done.every((d) => !d.startsWith('error'))).to.equal(true);
+  });
+
   it('registers with heartbeats and unregisters its group on shutdown', async () => {
     const p = await started('PG_HB');
     await p.send(new Message('TopicTest', 'x'));
