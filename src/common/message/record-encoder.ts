@@ -212,7 +212,23 @@ function checkEncodable(target: Buffer, pos: number, input: RecordEncodeInput, s
 }
 
 function byteLength(v: string | Uint8Array): number {
-  return typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length;
+  if (typeof v !== 'string') return v.length;
+  return v.length <= SHORT_ASCII ? shortUtf8Length(v) : Buffer.byteLength(v, 'utf8');
+}
+
+/** Buffer.byteLength(s, 'utf8') of a short string (a topic) without a call into the binding. */
+function shortUtf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3; // other BMP chars, and lone surrogates (written as U+FFFD)
+  }
+  return n;
 }
 
 function endsWithSeparator(v: string | Uint8Array): boolean {
@@ -228,12 +244,19 @@ function writeText(target: Buffer, pos: number, v: string | Uint8Array, utf8Leng
   if (typeof v === 'string') {
     if (v.length === 0) return 0;
     if (!hasNativeWrites) return target.write(v, pos, 'utf8');
+    if (utf8Length === v.length && utf8Length <= SHORT_ASCII) {
+      for (let i = 0; i < utf8Length; i++) target[pos + i] = v.charCodeAt(i);
+      return utf8Length;
+    }
     const b = target as unknown as NodeBufferWrites;
     return utf8Length === v.length ? b.latin1Write(v, pos, utf8Length) : b.utf8Write(v, pos, target.length - pos);
   }
   target.set(v, pos);
   return v.length;
 }
+
+/** ASCII strings up to this long (topics) are copied by a loop: cheaper than a call into the binding. */
+const SHORT_ASCII = 32;
 
 /** Node's Buffer has utf8Write / latin1Write (where write(string, offset, encoding) ends up), undeclared in its types. */
 interface NodeBufferWrites {

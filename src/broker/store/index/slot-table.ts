@@ -14,7 +14,7 @@ export const SLOT_PAGE_SIZE = 4096;
 const MERGE_GAP_PAGES = 8;
 const SLOT_SIZE = 4;
 
-/** A copy of dirty bytes taken at commit time and where they go, relative to the table start. */
+/** Dirty bytes (a view of the table) and where they go, relative to the table start. */
 export interface DirtyRun {
   readonly offset: number;
   readonly bytes: Buffer;
@@ -60,8 +60,11 @@ export class SlotTable {
   }
 
   /**
-   * Copies of the dirty pages, merged into runs, and clears the marks. Copies, because puts keep
-   * changing the table while the writes are in flight; a page changed meanwhile is marked again.
+   * The dirty pages, merged into runs, as views of the table, and clears the marks. Puts go on
+   * changing the table while the writes are in flight: a page changed meanwhile is marked again and
+   * rewritten by the next commit, so the file ends up right (a crash before that loses nothing either:
+   * the file being written is newer than the checkpoint and rebuilt from the CommitLog). No copy of
+   * the table per commit: with random keys every page is dirty each second.
    */
   takeDirtyRuns(): DirtyRun[] {
     const runs: DirtyRun[] = [];
@@ -77,7 +80,7 @@ export class SlotTable {
       this.dirty.fill(0, first, last + 1);
       const start = first * SLOT_PAGE_SIZE;
       const end = Math.min(this.bytes.length, (last + 1) * SLOT_PAGE_SIZE);
-      runs.push({ offset: start, bytes: Buffer.from(this.bytes.subarray(start, end)) });
+      runs.push({ offset: start, bytes: this.bytes.subarray(start, end) });
       page = last;
     }
     this.dirtyCount = 0;
