@@ -31,12 +31,14 @@ const INITIAL_CAPACITY = 16;
 /**
  * The opaque → pending request map of one connection (Java's responseTable).
  *
- * An open-addressing table (linear probing on the opaque's low bits, deletion by backward shift)
- * rather than a Map: opaques come from one counter, so requests in flight sit in distinct slots
- * and a lookup is one array read. It also stopped request graphs from being promoted by the
- * garbage collector: with a Map here (inserts and deletes churning, so V8 rehashed it into a new
- * backing table every few hundred requests) ~3.4 MB survived each scavenge of the remoting bench
- * and ~90 full GCs ran in 10 s; with this table ~0.3 MB (the requests really in flight) and one.
+ * An open-addressing table (linear probing, deletion by backward shift) rather than a Map. The
+ * slot comes from a Fibonacci hash of the opaque, not its low bits: opaques come from one counter,
+ * and sequential keys on their low bits would fill one run as long as the requests in flight,
+ * which every deletion would walk to its end. Hashed, runs stay a few slots long.
+ *
+ * It also stopped request graphs from being promoted by the garbage collector: with a Map here
+ * (inserts and deletes churning, so V8 rehashed it into a new backing table every few hundred
+ * requests) ~3.4 MB survived each scavenge of the remoting bench and ~90 full GCs ran in 10 s; with this table ~0.3 MB (the requests really in flight) and one.
  * Our reading of why: an obsolete V8 hash table keeps its entries and a link to its successor,
  * so one that reached the old generation kept later tables, and the requests, promises and
  * responses they reach, alive until a full GC. Here the arrays are only replaced when the table
@@ -51,6 +53,8 @@ const INITIAL_CAPACITY = 16;
 export class ResponseTable {
   private slots: (PendingRequest | undefined)[] = new Array<PendingRequest | undefined>(INITIAL_CAPACITY).fill(undefined);
   private mask = INITIAL_CAPACITY - 1;
+  /** 32 - log2(capacity): the hash keeps the top bits of the product. */
+  private shift = 32 - Math.log2(INITIAL_CAPACITY);
   private count = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerDeadline = Number.POSITIVE_INFINITY;
@@ -111,10 +115,15 @@ export class ResponseTable {
     return all.sort((a, b) => a.opaque - b.opaque);
   }
 
+  /** Where the probe for `opaque` starts (Fibonacci hashing: sequential opaques spread evenly). */
+  private home(opaque: number): number {
+    return Math.imul(opaque, 0x9e3779b1) >>> this.shift;
+  }
+
   /** The slot holding `opaque`, or -1. */
   private indexOf(opaque: number): number {
     const mask = this.mask;
-    for (let i = opaque & mask; ; i = (i + 1) & mask) {
+    for (let i = this.home(opaque); ; i = (i + 1) & mask) {
       const p = this.slots[i];
       if (p === undefined) return -1;
       if (p.opaque === opaque) return i;
@@ -125,7 +134,7 @@ export class ResponseTable {
   private insert(p: PendingRequest): void {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
     const mask = this.mask;
-    let i = p.opaque & mask;
+    let i = this.home(p.opaque);
     while (this.slots[i] !== undefined) i = (i + 1) & mask;
     this.slots[i] = p;
     this.count++;
@@ -140,7 +149,7 @@ export class ResponseTable {
     for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
       const p = slots[j];
       if (p === undefined) return;
-      const home = p.opaque & mask;
+      const home = this.home(p.opaque);
       // p may fill the hole at i unless its home lies cyclically in (i, j].
       const stays = i <= j ? i < home && home <= j : i < home || home <= j;
       if (!stays) {
@@ -155,6 +164,7 @@ export class ResponseTable {
     const old = this.slots;
     this.slots = new Array<PendingRequest | undefined>(old.length * 2).fill(undefined);
     this.mask = this.slots.length - 1;
+    this.shift--;
     this.count = 0;
     for (const p of old) if (p !== undefined) this.insert(p);
     // The old array may already be in the old generation: empty it so it keeps nothing alive.
