@@ -188,6 +188,10 @@ const J_OPAQUE = ascii('","opaque":');
 const J_REMARK = ascii(',"remark":');
 const J_VERSION_JSON = ascii(',"serializeTypeCurrentRPC":"JSON","version":');
 const J_VERSION_ROCKETMQ = ascii(',"serializeTypeCurrentRPC":"ROCKETMQ","version":');
+/** `,"language":"NAME","opaque":` for every language, in one piece. */
+const J_LANGUAGE_OPAQUE: Partial<Record<string, Uint8Array>> = Object.fromEntries(
+  Object.keys(LanguageCode).map((name) => [name, ascii(`,"language":"${name}","opaque":`)]),
+);
 /** The longest number `${n}` can print (e.g. -1.2345678901234567e-300). */
 const MAX_NUMBER_TEXT = 24;
 /** Room for everything but language, extFields and remark. */
@@ -205,14 +209,16 @@ function putNumber(buf: Buffer, p: number, n: number): number {
   let v = n;
   if (v < 0) {
     buf[p++] = 0x2d;
-    v = -v; // -2^31 becomes 2^31: still exact as a double
+    v = -v; // -2^31 becomes 2^31: still exact, and below 2^32 for >>> 0
   }
-  let digits = 1;
-  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
-  for (let i = p + digits - 1; i >= p; i--) {
-    buf[i] = 0x30 + (v % 10);
-    v = Math.floor(v / 10);
+  // -0 lands here as 0, printed "0" as `${-0}` is.
+  const digits = v < 10 ? 1 : v < 100 ? 2 : v < 1e3 ? 3 : v < 1e4 ? 4 : v < 1e5 ? 5 : v < 1e6 ? 6 : v < 1e7 ? 7 : v < 1e8 ? 8 : v < 1e9 ? 9 : 10;
+  for (let i = p + digits - 1; i > p; i--) {
+    const q = (v / 10) >>> 0;
+    buf[i] = 0x30 + (v - q * 10);
+    v = q;
   }
+  buf[p] = 0x30 + v;
   return p + digits;
 }
 
@@ -221,9 +227,16 @@ function writeJsonHeader(cmd: RemotingCommand, ext: string, remark: string, buf:
   p = putNumber(buf, putAscii(buf, p, J_CODE), cmd.code);
   if (ext.length > 0) p += buf.write(ext, p, 'utf8');
   p = putNumber(buf, putAscii(buf, p, J_FLAG), cmd.flag);
-  p = putAscii(buf, p, J_LANGUAGE);
-  p += buf.write(cmd.language, p, 'utf8');
-  p = putNumber(buf, putAscii(buf, p, J_OPAQUE), cmd.opaque);
+  const languageText = J_LANGUAGE_OPAQUE[cmd.language];
+  if (languageText !== undefined) {
+    p = putAscii(buf, p, languageText);
+  } else {
+    // Not a LanguageCodeName (a caller cast something else in): written as it is.
+    p = putAscii(buf, p, J_LANGUAGE);
+    p += buf.write(cmd.language, p, 'utf8');
+    p = putAscii(buf, p, J_OPAQUE);
+  }
+  p = putNumber(buf, p, cmd.opaque);
   if (remark.length > 0) p += buf.write(remark, putAscii(buf, p, J_REMARK), 'utf8') + J_REMARK.length;
   p = putAscii(buf, p, cmd.serializeType === SerializeType.ROCKETMQ ? J_VERSION_ROCKETMQ : J_VERSION_JSON);
   p = putNumber(buf, p, cmd.version);

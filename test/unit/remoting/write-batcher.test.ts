@@ -176,7 +176,15 @@ describe('writeFrame (JSON header written in place)', () => {
     ['extFields with escapes and non-ASCII', () => new RemotingCommand({ code: 1, extFields: { 'k"1': 'v\n1', 'ключ': '值', empty: '' } })],
     ['empty extFields', () => new RemotingCommand({ code: 1, extFields: {} })],
     ['another language and version', () => new RemotingCommand({ code: 7, language: 'GO', serializeType: SerializeType.JSON, version: 317, opaque: 99 })],
+    ['a language name outside LanguageCode', () => new RemotingCommand({ code: 7, language: 'KOTLIN\u00e9' as 'JAVA', opaque: 1 })],
   ];
+  // Integers around every power of ten, both signs, as code / opaque / flag / version.
+  for (let d = 0; d <= 10; d++) {
+    const n = Math.min(10 ** d, 2 ** 31);
+    for (const v of [n - 1, n, n + 1, -(n - 1), -n, -(n + 1)].filter((x) => x >= -(2 ** 31) && x < 2 ** 31)) {
+      cases.push([`the integer ${v}`, () => new RemotingCommand({ code: v, opaque: -v | 0, flag: v, version: v })]);
+    }
+  }
   for (const [name, make] of cases) {
     it(`matches encodeFrame: ${name}`, async () => {
       const socket = new FakeSocket();
