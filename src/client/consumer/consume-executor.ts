@@ -1,27 +1,35 @@
 import type { Logger } from '../../common/logging/logger.js';
 
+/** Consumed slots at the queue's front that are worth a compaction. */
+const COMPACT_AFTER = 1024;
+
 /**
  * The consume "thread pool" (Java's consumeExecutor, consumeThreadMax threads): at most
- * `maxConcurrency` tasks run at once, the rest wait in FIFO order. A task's failure is logged and
+ * `maxConcurrency` tasks run at once, the rest wait in FIFO order. A task is an item handed to the
+ * executor's runner (`run(item)`), so submitting costs no closure; a task's failure is logged and
  * never escapes. `shutdown(bound)` stops taking tasks, drops the queued ones and waits up to `bound`
  * ms for the running ones (Java's awaitTerminationMillisWhenShutdown).
  */
-export class ConsumeExecutor {
-  private readonly queue: (() => Promise<void>)[] = [];
-  private readonly running = new Set<Promise<void>>();
+export class ConsumeExecutor<T> {
+  private readonly queue: T[] = [];
+  /** Index of the queue's head: the queue is compacted only when it empties, not shifted per task. */
+  private head = 0;
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
   private stopped = false;
 
   constructor(
     private maxConcurrency: number,
+    private readonly run: (item: T) => Promise<void>,
     private readonly log: Logger,
   ) {}
 
   get activeCount(): number {
-    return this.running.size;
+    return this.running;
   }
 
   get queueSize(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
   }
 
   /** Java's updateCorePoolSize: takes effect for the next tasks started. */
@@ -30,10 +38,10 @@ export class ConsumeExecutor {
     this.pump();
   }
 
-  /** Queues `task`; false (and nothing queued) once shut down (Java's RejectedExecutionException). */
-  submit(task: () => Promise<void>): boolean {
+  /** Queues `item`; false (and nothing queued) once shut down (Java's RejectedExecutionException). */
+  submit(item: T): boolean {
     if (this.stopped) return false;
-    this.queue.push(task);
+    this.queue.push(item);
     this.pump();
     return true;
   }
@@ -41,32 +49,53 @@ export class ConsumeExecutor {
   async shutdown(awaitMillis: number): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
-    if (this.running.size === 0 || awaitMillis <= 0) return;
+    this.head = 0;
+    if (this.running === 0 || awaitMillis <= 0) return;
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, awaitMillis);
     });
-    await Promise.race([Promise.allSettled([...this.running]).then(() => undefined), bound]);
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await Promise.race([idle, bound]);
     clearTimeout(timer);
   }
 
   private pump(): void {
-    while (this.running.size < this.maxConcurrency && this.queue.length > 0) {
-      const task = this.queue.shift() as () => Promise<void>;
-      const run = this.runSafely(task);
-      this.running.add(run);
-      void run.finally(() => {
-        this.running.delete(run);
-        if (!this.stopped) this.pump();
-      });
+    while (this.running < this.maxConcurrency && this.head < this.queue.length) {
+      const item = this.queue[this.head] as T;
+      this.queue[this.head++] = undefined as T;
+      if (this.head === this.queue.length) {
+        this.queue.length = 0;
+        this.head = 0;
+      } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.queue.length) {
+        // A backlog that never drains: drop the consumed front now and then.
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      this.running++;
+      let started: Promise<void>;
+      try {
+        started = this.run(item);
+      } catch (e) {
+        started = Promise.reject(e);
+      }
+      started.then(this.onDone, this.onFailed);
     }
   }
 
-  private async runSafely(task: () => Promise<void>): Promise<void> {
-    try {
-      await task();
-    } catch (e) {
-      this.log.error('consume task failed', { error: e instanceof Error ? e.message : String(e) });
+  private readonly onFailed = (e: unknown): void => {
+    this.log.error('consume task failed', { error: e instanceof Error ? e.message : String(e) });
+    this.onDone();
+  };
+
+  private readonly onDone = (): void => {
+    this.running--;
+    if (!this.stopped) {
+      this.pump();
+    } else if (this.running === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
     }
-  }
+  };
 }

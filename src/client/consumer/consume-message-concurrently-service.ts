@@ -24,7 +24,7 @@ export interface ConcurrentlyConsumeRequest {
  * the lowest message still in flight (§11.5).
  */
 export class ConsumeMessageConcurrentlyService implements ConsumeMessageService {
-  private readonly consumeExecutor: ConsumeExecutor;
+  private readonly consumeExecutor: ConsumeExecutor<ConcurrentlyConsumeRequest>;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
@@ -32,7 +32,7 @@ export class ConsumeMessageConcurrentlyService implements ConsumeMessageService 
     private readonly host: ConsumeServiceHost,
     private readonly messageListener: MessageListenerConcurrently,
   ) {
-    this.consumeExecutor = new ConsumeExecutor(host.settings.consumeThreadMax, host.log);
+    this.consumeExecutor = new ConsumeExecutor(host.settings.consumeThreadMax, (request) => this.run(request), host.log);
   }
 
   start(): void {
@@ -73,7 +73,7 @@ export class ConsumeMessageConcurrentlyService implements ConsumeMessageService 
     const batchSize = Math.max(1, this.host.settings.consumeMessageBatchMaxSize);
     for (let i = 0; i < msgs.length; i += batchSize) {
       const request: ConcurrentlyConsumeRequest = { msgs: msgs.slice(i, i + batchSize), processQueue, messageQueue };
-      if (!this.consumeExecutor.submit(() => this.run(request))) {
+      if (!this.consumeExecutor.submit(request)) {
         // Shut down: the messages stay in the ProcessQueue, whose offset therefore stays below them.
         this.host.log.debug('consume request rejected (service stopped)', { mq: messageQueue.topic, queueId: messageQueue.queueId });
         return;

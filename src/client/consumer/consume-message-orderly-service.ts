@@ -32,7 +32,7 @@ const TRY_LOCK_LATER_WHEN_NOT_LOCKED_MILLIS = 100;
  * DLQ. The offset moves only on commit (§11.5).
  */
 export class ConsumeMessageOrderlyService implements ConsumeMessageService {
-  private readonly consumeExecutor: ConsumeExecutor;
+  private readonly consumeExecutor: ConsumeExecutor<{ readonly pq: ConsumerProcessQueue; readonly mq: MessageQueue }>;
   /** Java's MessageQueueLock: the tail of each queue's chain of consume requests. */
   private readonly messageQueueLock = new MessageQueueMap<Promise<void>>();
   /** Process queues whose listener call is running (Java's pq.getConsumeLock() held). */
@@ -44,7 +44,7 @@ export class ConsumeMessageOrderlyService implements ConsumeMessageService {
     private readonly host: ConsumeServiceHost,
     private readonly messageListener: MessageListenerOrderly,
   ) {
-    this.consumeExecutor = new ConsumeExecutor(host.settings.consumeThreadMax, host.log);
+    this.consumeExecutor = new ConsumeExecutor(host.settings.consumeThreadMax, (t) => this.runSerialized(t.pq, t.mq), host.log);
   }
 
   start(): void {
@@ -103,7 +103,7 @@ export class ConsumeMessageOrderlyService implements ConsumeMessageService {
   /** Only when the ProcessQueue said so (no request of this queue is pending): one request drains it. */
   submitConsumeRequest(_msgs: MessageExt[], processQueue: ConsumerProcessQueue, messageQueue: MessageQueue, dispatchToConsume: boolean): void {
     if (!dispatchToConsume) return;
-    this.consumeExecutor.submit(() => this.runSerialized(processQueue, messageQueue));
+    this.consumeExecutor.submit({ pq: processQueue, mq: messageQueue });
   }
 
   async lockMQPeriodically(): Promise<void> {
