@@ -102,7 +102,8 @@ export class CommitLog {
   ) {
     this.bufferSize = effectiveWriteBufferSize(config);
     const pool = new WriteBufferPool(this.bufferSize, config.transientStorePoolEnable ? config.transientStorePoolSize : EAGER_COMMIT_BUFFERS);
-    const readAhead = new ReadAheadCache(READ_AHEAD_WINDOW_BYTES, READ_AHEAD_WINDOWS);
+    // getMessage, HA and the reput only ever get copies of CommitLog bytes: its windows can be recycled.
+    const readAhead = new ReadAheadCache(READ_AHEAD_WINDOW_BYTES, READ_AHEAD_WINDOWS, true);
     this.mappedFileQueue = new MappedFileQueue(commitLogDir(config), config.mappedFileSizeCommitLog, pool, log, readAhead);
     const q = this.mappedFileQueue;
     const sync = config.flushDiskType === 'SYNC_FLUSH';

@@ -145,4 +145,34 @@ describe('store/MappedFile', () => {
     expect([...(await f.read(64, 32))!].every((b) => b === 77)).to.equal(true);
     await f.shutdown();
   });
+
+  it('a recycling read-ahead cache reuses replaced windows and never hands out views of them', async () => {
+    const pool = new WriteBufferPool(256, 8);
+    const cache = new ReadAheadCache(128, 2, true);
+    const f = await MappedFile.open(join(dir, offset2FileName(0)), 2048, pool, true, cache);
+    for (let i = 0; i < 16; i++) append(f, Buffer.alloc(64, i + 1));
+    await f.commit(0);
+    const created: ArrayBufferLike[] = [];
+    const newWindow = cache.newWindow.bind(cache);
+    cache.newWindow = (size: number) => {
+      const w = newWindow(size);
+      created.push(w.buffer);
+      return w;
+    };
+    const shared = (await f.readShared(0, 16))!; // a copy here, whatever the cache does later
+    const memories = new Set<ArrayBufferLike>();
+    // A sequential reader of the committed part (the last 256 bytes stay in their write buffer): each
+    // window replaces the oldest of two; every record still reads right.
+    for (let i = 0; i < 12; i++) {
+      const r = (await f.read(i * 64, 64))!;
+      expect([...r].every((b) => b === i + 1), `record ${i}`).to.equal(true);
+    }
+    for (const w of (cache as unknown as { windows: { buf: Buffer }[] }).windows) memories.add(w.buf.buffer);
+    expect([...shared].every((b) => b === 1)).to.equal(true);
+    expect(memories.size).to.equal(2);
+    // Six windows were read, into the memory of three: from the third on, each reused a replaced one.
+    expect(created.length).to.equal(6);
+    expect(new Set(created).size).to.equal(3);
+    await f.shutdown();
+  });
 });
