@@ -26,7 +26,20 @@ export class BrokerProcess {
     readonly namesrvAddr: string,
     readonly brokerAddr: string,
     readonly pid: number,
-  ) {}
+  ) {
+    // With --trace-gc in RMQ_BENCH_BROKER_NODE_OPTIONS V8 prints one line per GC on stdout: count the scavenges.
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('latin1');
+      for (let i = text.indexOf('Scavenge'); i >= 0; i = text.indexOf('Scavenge', i + 8)) this.scavengeLines++;
+    });
+  }
+
+  private scavengeLines = 0;
+
+  /** Scavenges the child has printed so far (only counted when it runs with --trace-gc, else 0). */
+  scavenges(): number {
+    return this.scavengeLines;
+  }
 
   /** `nodeOptions` go to the child's node (e.g. GC settings); `brokerArgs` are `--key=value` broker/store keys. */
   static async start(opts: { nodeOptions?: readonly string[]; brokerArgs?: readonly string[] } = {}): Promise<BrokerProcess> {

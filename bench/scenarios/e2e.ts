@@ -12,6 +12,7 @@ import { registerScenario } from '../lib/registry.js';
 import type { BenchResult } from '../lib/report.js';
 import { LatencyRecorder, RssSampler } from '../lib/stats.js';
 import { BrokerProcess } from '../lib/broker-process.js';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 
 const QUEUES = 8;
 const DEFAULT_MESSAGES = 100_000;
@@ -58,7 +59,7 @@ registerScenario({
         if (run !== 'full' && run !== 'rate') throw new Error(`--runs takes full and/or rate, got "${run}"`);
         const topic = `BenchE2E_${run}`;
         await admin.createAndUpdateTopicConfig(cluster.brokerAddr, createTopicConfig(topic, { readQueueNums: QUEUES, writeQueueNums: QUEUES }));
-        const result = await runOnce({ namesrvAddr: cluster.namesrvAddr, producer, topic, messages, msgSize, concurrency, rate: run === 'rate' ? rate : undefined, logger: quiet, brokerCpuSeconds: cluster.cpuSeconds });
+        const result = await runOnce({ namesrvAddr: cluster.namesrvAddr, producer, topic, messages, msgSize, concurrency, rate: run === 'rate' ? rate : undefined, logger: quiet, brokerCpuSeconds: cluster.cpuSeconds, brokerScavenges: cluster.brokerScavenges });
         result['broker'] = cluster.mode;
         results.push(result);
       }
@@ -77,7 +78,9 @@ registerScenario({
       const broker = Number(r['brokerCpuUsPerMsg']);
       const split = Number.isFinite(broker) ? ` = broker ${Math.round(broker)} + producer/consumer ${Math.round(total - broker)}` : '';
       const cpu = Number.isFinite(total) ? `; ${Math.round(total)} µs CPU/msg${split}` : '';
-      return `${r.scenario} (broker ${r['broker']}): sent at ${Math.round(Number(r['sendMsgsPerSec']))} msg/s; ${r['lost']} lost, ${r['duplicates']} duplicates, ${r['sendErrors']} send errors${cpu}${target}`;
+      const brokerGc = Number(r['brokerScavenges']);
+      const gc = `; scavenges: this process ${r['scavenges']}${Number.isFinite(brokerGc) ? `, broker ${brokerGc}` : ''}`;
+      return `${r.scenario} (broker ${r['broker']}): sent at ${Math.round(Number(r['sendMsgsPerSec']))} msg/s; ${r['lost']} lost, ${r['duplicates']} duplicates, ${r['sendErrors']} send errors${cpu}${gc}${target}`;
     });
   },
 });
@@ -89,17 +92,20 @@ interface ClusterHandle {
   readonly brokerAddr: string;
   /** The broker's CPU seconds when it is a separate process; undefined in-process (it is counted in ours). */
   cpuSeconds(): Promise<number | undefined>;
+  /** Scavenges of the broker process so far (child with --trace-gc only), else undefined. */
+  brokerScavenges(): number | undefined;
   stop(): Promise<void>;
 }
 
 async function startInProcess(logger: ReturnType<typeof createLogger>): Promise<ClusterHandle> {
   const cluster = await LocalCluster.start({ logger });
-  return { mode: 'in-process', namesrvAddr: cluster.namesrvAddr, brokerAddr: cluster.brokerAddr, cpuSeconds: async () => undefined, stop: () => cluster.stop() };
+  return { mode: 'in-process', namesrvAddr: cluster.namesrvAddr, brokerAddr: cluster.brokerAddr, cpuSeconds: async () => undefined, brokerScavenges: () => undefined, stop: () => cluster.stop() };
 }
 
 async function startChildProcess(): Promise<ClusterHandle> {
   const child = await BrokerProcess.start();
-  return { mode: 'child-process', namesrvAddr: child.namesrvAddr, brokerAddr: child.brokerAddr, cpuSeconds: () => child.cpuSeconds(), stop: () => child.stop() };
+  const tracesGc = (process.env['RMQ_BENCH_BROKER_NODE_OPTIONS'] ?? '').includes('--trace-gc');
+  return { mode: 'child-process', namesrvAddr: child.namesrvAddr, brokerAddr: child.brokerAddr, cpuSeconds: () => child.cpuSeconds(), brokerScavenges: () => (tracesGc ? child.scavenges() : undefined), stop: () => child.stop() };
 }
 
 interface RunOptions {
@@ -113,6 +119,7 @@ interface RunOptions {
   rate: number | undefined;
   logger: ReturnType<typeof createLogger>;
   brokerCpuSeconds: () => Promise<number | undefined>;
+  brokerScavenges: () => number | undefined;
 }
 
 async function runOnce(o: RunOptions): Promise<BenchResult> {
@@ -157,6 +164,12 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
     let firstError: unknown;
     const cpuBefore = process.cpuUsage();
     const brokerCpuBefore = await o.brokerCpuSeconds();
+    const brokerScavengesBefore = o.brokerScavenges();
+    let scavenges = 0;
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (((e as unknown as { detail?: { kind?: number } }).detail)?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
     const start = performance.now();
     const loop = async (): Promise<void> => {
       for (let i = next++; i < o.messages; i = next++) {
@@ -187,6 +200,8 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
     clearTimeout(timer);
     const cpu = process.cpuUsage(cpuBefore);
     const brokerCpuAfter = await o.brokerCpuSeconds();
+    gcObserver.disconnect();
+    const brokerScavengesAfter = o.brokerScavenges();
     // In-process the broker's CPU is already in ours.
     const brokerCpu = brokerCpuBefore === undefined || brokerCpuAfter === undefined ? undefined : brokerCpuAfter - brokerCpuBefore;
     const cpuSeconds = (cpu.user + cpu.system) / 1e6 + (brokerCpu ?? 0);
@@ -212,6 +227,9 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
       sendErrors,
       cpuUsPerMsg: distinct === 0 ? Number.NaN : (cpuSeconds * 1e6) / distinct,
       brokerCpuUsPerMsg: distinct === 0 || brokerCpu === undefined ? Number.NaN : (brokerCpu * 1e6) / distinct,
+      /** Minor GCs of this process (producer + consumer, and the broker with --inprocess) during the run. */
+      scavenges,
+      brokerScavenges: brokerScavengesBefore === undefined || brokerScavengesAfter === undefined ? Number.NaN : brokerScavengesAfter - brokerScavengesBefore,
     };
   } finally {
     rss.stop();
