@@ -1,4 +1,4 @@
-import { javaHashMapOrder } from '../util/java-hash-map-order.js';
+import { javaHashMapOrderIndices } from '../util/java-hash-map-order.js';
 
 /*
  * The properties string (PROTOCOL.md §4.1): `name \u0001 value \u0002 name \u0001 value`, UTF-8 on the
@@ -29,8 +29,10 @@ export function messageProperties2String(
 ): string {
   if (properties === undefined || properties.size === 0) return '';
   const keys = [...properties.keys()];
+  const javaOrder = order === 'java' ? javaHashMapOrderIndices(keys, 0, 0) : undefined;
   let out = '';
-  for (const key of order === 'java' ? javaHashMapOrder(keys) : keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[javaOrder !== undefined ? javaOrder[i]! : i]!;
     const value = properties.get(key);
     if (value === undefined) continue;
     if (out.length > 0) out += PROPERTY_SEPARATOR;

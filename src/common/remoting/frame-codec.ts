@@ -1,5 +1,5 @@
 import { RemotingCommandException } from '../errors.js';
-import { javaHashMapOrder } from '../util/java-hash-map-order.js';
+import { javaHashMapOrderIndices } from '../util/java-hash-map-order.js';
 import { LanguageCode, isLanguageCodeName, languageFromByte, type LanguageCodeName } from './language-code.js';
 import { RemotingCommand, SerializeType, type ExtFields } from './remoting-command.js';
 
@@ -76,10 +76,12 @@ export function writeFrame(cmd: RemotingCommand, sink: FrameSink, inlineBody: bo
     off = sink.reserve(8 + maxRocketMQHeaderLength(cmd, keys) + inlineLen);
     headerLen = writeRocketMQHeader(cmd, keys, sink.buffer, off + 8) - off - 8;
   } else {
-    const ext = cmd.extFields !== undefined ? jsonExtFieldsText(cmd.extFields, cmd.fastFieldCount) : '';
-    const remark = cmd.remark !== undefined && cmd.remark !== null ? JSON.stringify(cmd.remark) : '';
-    off = sink.reserve(8 + JSON_FIXED_MAX + maxUtf8(cmd.language) + maxUtf8(ext) + maxUtf8(remark) + inlineLen);
-    headerLen = writeJsonHeader(cmd, ext, remark, sink.buffer, off + 8) - off - 8;
+    const ext = cmd.extFields;
+    const keys = ext !== undefined ? Object.keys(ext) : undefined;
+    const extMax = keys !== undefined ? maxJsonExtFieldsLength(ext!, keys) : 0;
+    const remarkMax = cmd.remark !== undefined && cmd.remark !== null ? maxJsonString(cmd.remark) : 0;
+    off = sink.reserve(8 + JSON_FIXED_MAX + maxUtf8(cmd.language) + extMax + remarkMax + inlineLen);
+    headerLen = writeJsonHeader(cmd, keys, sink.buffer, off + 8) - off - 8;
   }
   const buf = sink.buffer;
   buf.writeInt32BE(4 + headerLen + bodyLen, off);
@@ -135,20 +137,22 @@ export function decodeWholeFrame(buf: Buffer): RemotingCommand {
 /** ROCKETMQ: a FastCodesHeader writes its fields first, then the rest of the map (RocketMQSerializable). */
 function rocketMQExtKeys(ext: ExtFields, fastFieldCount: number): string[] {
   const keys = Object.keys(ext);
-  if (fastFieldCount <= 0) return javaHashMapOrder(keys);
-  return [...keys.slice(0, fastFieldCount), ...javaHashMapOrder(keys.slice(fastFieldCount))];
+  const lead = Math.min(Math.max(fastFieldCount, 0), keys.length);
+  const order = javaHashMapOrderIndices(keys, lead, 0);
+  const out = keys.slice(0, lead);
+  for (let i = 0; i < keys.length - lead; i++) out.push(keys[order[i]!]!);
+  return out;
 }
 
 /**
  * JSON: Java's makeCustomHeaderToNet puts every header field into the one extFields HashMap at encode
  * time, i.e. *after* fields added by hand (a send response's MSG_REGION / TRACE_ON). Insertion order
  * only decides the order of keys sharing a bucket, but that is enough to change bytes, so the leading
- * FastCodesHeader fields are inserted last here.
+ * FastCodesHeader fields are inserted last here. Returns positions into `keys` in a scratch array
+ * (see javaHashMapOrderIndices), `keys.length` of them.
  */
-function jsonExtKeys(ext: ExtFields, fastFieldCount: number): string[] {
-  const keys = Object.keys(ext);
-  if (fastFieldCount <= 0) return javaHashMapOrder(keys);
-  return javaHashMapOrder([...keys.slice(fastFieldCount), ...keys.slice(0, fastFieldCount)]);
+function jsonExtOrder(keys: readonly string[], fastFieldCount: number): Int32Array {
+  return javaHashMapOrderIndices(keys, 0, fastFieldCount <= 0 ? 0 : Math.min(fastFieldCount, keys.length));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,9 +160,12 @@ function jsonExtKeys(ext: ExtFields, fastFieldCount: number): string[] {
 
 /** `,"extFields":{…}` in Java HashMap order, or '' when no field has a value… as fastjson writes it. */
 function jsonExtFieldsText(extFields: ExtFields, fastFieldCount: number): string {
+  const keys = Object.keys(extFields);
+  const order = jsonExtOrder(keys, fastFieldCount);
   let ext = ',"extFields":{';
   let first = true;
-  for (const k of jsonExtKeys(extFields, fastFieldCount)) {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[order[i]!]!;
     const v = extFields[k];
     if (v === undefined || v === null) continue;
     ext += `${first ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(v)}`;
@@ -222,10 +229,10 @@ function putNumber(buf: Buffer, p: number, n: number): number {
   return p + digits;
 }
 
-/** Writes the JSON header at p; `ext` and `remark` are jsonExtFieldsText and JSON.stringify(remark) or ''. */
-function writeJsonHeader(cmd: RemotingCommand, ext: string, remark: string, buf: Buffer, p: number): number {
+/** Writes the JSON header at p (room: see writeFrame); `keys` are Object.keys(cmd.extFields). */
+function writeJsonHeader(cmd: RemotingCommand, keys: readonly string[] | undefined, buf: Buffer, p: number): number {
   p = putNumber(buf, putAscii(buf, p, J_CODE), cmd.code);
-  if (ext.length > 0) p += buf.write(ext, p, 'utf8');
+  if (keys !== undefined) p = writeJsonExtFields(cmd.extFields!, keys, cmd.fastFieldCount, buf, p);
   p = putNumber(buf, putAscii(buf, p, J_FLAG), cmd.flag);
   const languageText = J_LANGUAGE_OPAQUE[cmd.language];
   if (languageText !== undefined) {
@@ -237,11 +244,110 @@ function writeJsonHeader(cmd: RemotingCommand, ext: string, remark: string, buf:
     p = putAscii(buf, p, J_OPAQUE);
   }
   p = putNumber(buf, p, cmd.opaque);
-  if (remark.length > 0) p += buf.write(remark, putAscii(buf, p, J_REMARK), 'utf8') + J_REMARK.length;
+  if (cmd.remark !== undefined && cmd.remark !== null) p = putJsonString(buf, putAscii(buf, p, J_REMARK), cmd.remark);
   p = putAscii(buf, p, cmd.serializeType === SerializeType.ROCKETMQ ? J_VERSION_ROCKETMQ : J_VERSION_JSON);
   p = putNumber(buf, p, cmd.version);
   buf[p] = 0x7d;
   return p + 1;
+}
+
+const J_EXT_OPEN = ascii(',"extFields":{');
+
+/** jsonExtFieldsText's bytes at p, written in place (no text made per key or value). */
+function writeJsonExtFields(ext: ExtFields, keys: readonly string[], fastFieldCount: number, buf: Buffer, p: number): number {
+  p = putAscii(buf, p, J_EXT_OPEN);
+  const order = jsonExtOrder(keys, fastFieldCount);
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[order[i]!]!;
+    const v = ext[k];
+    if (v === undefined || v === null) continue;
+    if (!first) buf[p++] = 0x2c;
+    first = false;
+    p = putJsonString(buf, p, k);
+    buf[p++] = 0x3a;
+    // ExtFields holds strings; anything else a caller cast in is written as JSON.stringify writes it.
+    p = typeof v === 'string' ? putJsonString(buf, p, v) : p + buf.write(JSON.stringify(v), p, 'utf8');
+  }
+  buf[p] = 0x7d;
+  return p + 1;
+}
+
+/** Room writeJsonExtFields may need: `\uXXXX` (6 bytes) is the most one UTF-16 unit can take. */
+function maxJsonExtFieldsLength(ext: ExtFields, keys: readonly string[]): number {
+  let n = J_EXT_OPEN.length + 1;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = ext[k];
+    if (v === undefined || v === null) continue;
+    n += maxJsonString(k) + 2 + (typeof v === 'string' ? maxJsonString(v) : maxUtf8(JSON.stringify(v)));
+  }
+  return n;
+}
+
+function maxJsonString(s: string): number {
+  return 6 * s.length + 2;
+}
+
+const HEX = ascii('0123456789abcdef');
+
+/**
+ * JSON.stringify(s) as UTF-8 at p: the same escapes (\" \\ \b \f \n \r \t, \u00xx for other
+ * control characters, \udxxx for a lone surrogate, lower-case hex) and UTF-8 for the rest.
+ */
+function putJsonString(buf: Buffer, p: number, s: string): number {
+  buf[p++] = 0x22;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+        buf[p++] = c;
+        continue;
+      }
+      buf[p++] = 0x5c;
+      if (c === 0x22 || c === 0x5c) buf[p++] = c;
+      else if (c === 0x08) buf[p++] = 0x62; // b
+      else if (c === 0x09) buf[p++] = 0x74; // t
+      else if (c === 0x0a) buf[p++] = 0x6e; // n
+      else if (c === 0x0c) buf[p++] = 0x66; // f
+      else if (c === 0x0d) buf[p++] = 0x72; // r
+      else p = putUnicodeEscape(buf, p, c);
+    } else if (c < 0x800) {
+      buf[p++] = 0xc0 | (c >> 6);
+      buf[p++] = 0x80 | (c & 0x3f);
+    } else if (c < 0xd800 || c > 0xdfff) {
+      buf[p++] = 0xe0 | (c >> 12);
+      buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[p++] = 0x80 | (c & 0x3f);
+    } else {
+      const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        buf[p++] = 0xf0 | (cp >> 18);
+        buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
+        buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
+        buf[p++] = 0x80 | (cp & 0x3f);
+        i++;
+      } else {
+        // A lone surrogate: well-formed JSON.stringify escapes it.
+        buf[p++] = 0x5c;
+        p = putUnicodeEscape(buf, p, c);
+      }
+    }
+  }
+  buf[p] = 0x22;
+  return p + 1;
+}
+
+/** `uXXXX` (the backslash already written), lower-case hex as JSON.stringify prints it. */
+function putUnicodeEscape(buf: Buffer, p: number, c: number): number {
+  buf[p] = 0x75;
+  buf[p + 1] = HEX[(c >> 12) & 0xf]!;
+  buf[p + 2] = HEX[(c >> 8) & 0xf]!;
+  buf[p + 3] = HEX[(c >> 4) & 0xf]!;
+  buf[p + 4] = HEX[c & 0xf]!;
+  return p + 5;
 }
 
 export function encodeJsonHeader(cmd: RemotingCommand): Buffer {

@@ -26,8 +26,8 @@ export function javaHashMapCapacity(size: number, initialCapacity = 16): number 
  * them in the given order would iterate them.
  */
 export function javaHashMapOrder(keysInInsertionOrder: Iterable<string>, initialCapacity = 16): string[] {
-  const keys = [...keysInInsertionOrder];
-  return orderByBucket(keys, javaHashMapCapacity(keys.length, tableSizeFor(initialCapacity)) - 1);
+  const keys = Array.isArray(keysInInsertionOrder) ? (keysInInsertionOrder as readonly string[]) : [...keysInInsertionOrder];
+  return keysAt(keys, javaHashMapOrderIndices(keys, 0, 0, initialCapacity), keys.length);
 }
 
 /**
@@ -38,7 +38,24 @@ export function javaHashMapOrder(keysInInsertionOrder: Iterable<string>, initial
 export function javaConcurrentHashMapOrder(keys: readonly string[], initialCapacity: number): string[] {
   let cap = tableSizeFor(initialCapacity + (initialCapacity >>> 1) + 1);
   while (keys.length > cap * 0.75) cap <<= 1;
-  return orderByBucket(keys, cap - 1);
+  return keysAt(keys, sortedIndices(keys, 0, 0, cap - 1), keys.length);
+}
+
+/**
+ * javaHashMapOrder of `keys[start..]` without making a key array: the positions (indices into `keys`)
+ * of those keys in iteration order, in a scratch array shared by every call — read them before the
+ * next call. `rotate` moves the first `rotate` keys of `keys[start..]` to the end of the insertion
+ * order (frame-codec inserts a FastCodesHeader's leading fields last). The frame encoders call this
+ * per frame and per message, so it allocates nothing once the scratch arrays are large enough.
+ */
+export function javaHashMapOrderIndices(keys: readonly string[], start: number, rotate: number, initialCapacity = 16): Int32Array {
+  return sortedIndices(keys, start, rotate, javaHashMapCapacity(keys.length - start, tableSizeFor(initialCapacity)) - 1);
+}
+
+function keysAt(keys: readonly string[], indices: Int32Array, n: number): string[] {
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[i] = keys[indices[i]!]!;
+  return out;
 }
 
 /** The smallest power of two ≥ n (HashMap.tableSizeFor). */
@@ -48,13 +65,61 @@ function tableSizeFor(n: number): number {
   return cap;
 }
 
-/** By bucket `spread(hash) & mask`, insertion order within a bucket (kept across resizes). */
-function orderByBucket(keys: readonly string[], mask: number): string[] {
-  return keys
-    .map((key, i) => {
-      const h = javaStringHashCode(key);
-      return { key, i, bucket: ((h ^ (h >>> 16)) & 0x7fffffff) & mask };
-    })
-    .sort((a, b) => a.bucket - b.bucket || a.i - b.i)
-    .map((e) => e.key);
+/** Java's String.hashCode, spread as HashMap.hash does (h ^ h >>> 16), non-negative; cached per key. */
+const spreadCache = new Map<string, number>();
+const SPREAD_CACHE_MAX = 4096;
+
+function spreadHash(key: string): number {
+  let s = spreadCache.get(key);
+  if (s === undefined) {
+    const h = javaStringHashCode(key);
+    s = (h ^ (h >>> 16)) & 0x7fffffff;
+    // Header field and property names are a small set; anything else must not grow the cache forever.
+    if (spreadCache.size >= SPREAD_CACHE_MAX) spreadCache.clear();
+    spreadCache.set(key, s);
+  }
+  return s;
+}
+
+/** Above this many keys a typed-array sort beats insertion sort. */
+const INSERTION_SORT_MAX = 24;
+/** bucket × 2^21 + insertion index stays an exact double for any bucket below 2^31. */
+const INDEX_BITS = 2 ** 21;
+let packed = new Float64Array(64);
+let positions = new Int32Array(64);
+
+/**
+ * Positions of `keys[start..]` by bucket `spread(hash) & mask`, insertion order within a bucket (kept
+ * across resizes), the insertion order being `keys[start..]` rotated left by `rotate`. Each key is
+ * one number, bucket × 2^21 + insertion index, so the sort moves numbers, not objects.
+ */
+function sortedIndices(keys: readonly string[], start: number, rotate: number, mask: number): Int32Array {
+  const n = keys.length - start;
+  if (n >= INDEX_BITS) throw new RangeError(`too many keys: ${n}`);
+  if (packed.length < n) {
+    packed = new Float64Array(Math.max(n, packed.length * 2));
+    positions = new Int32Array(packed.length);
+  }
+  const a = packed;
+  for (let j = 0; j < n; j++) {
+    const insertedAt = j >= rotate ? j - rotate : n - rotate + j;
+    const v = (spreadHash(keys[start + j]!) & mask) * INDEX_BITS + insertedAt;
+    if (n > INSERTION_SORT_MAX) {
+      a[j] = v;
+      continue;
+    }
+    let i = j - 1;
+    while (i >= 0 && a[i]! > v) {
+      a[i + 1] = a[i]!;
+      i--;
+    }
+    a[i + 1] = v;
+  }
+  if (n > INSERTION_SORT_MAX) a.subarray(0, n).sort();
+  const out = positions;
+  for (let i = 0; i < n; i++) {
+    const insertedAt = a[i]! % INDEX_BITS;
+    out[i] = start + (insertedAt + rotate < n ? insertedAt + rotate : insertedAt + rotate - n);
+  }
+  return out;
 }
