@@ -39,6 +39,8 @@ const INT32_MIN = -0x80000000;
 const MS_PER_SECOND = 1000;
 /** In-memory entry chunk: 4096 entries (80 KiB); chunks are dropped once written. */
 const ENTRY_CHUNK_ENTRIES = 4096;
+/** Written chunks kept for reuse (a commit a second frees a few at the put rates seen). */
+const SPARE_CHUNKS = 4;
 const FILE_MODE = 0o644;
 
 const fdatasyncAsync = promisify(fdatasync);
@@ -81,6 +83,8 @@ export class IndexFile {
    * Only entries ≥ writtenIndexCount are meaningful in a chunk.
    */
   private readonly entryChunks = new Map<number, Buffer>();
+  /** Chunks whose entries are all on disk, kept for reuse by the next chunks. */
+  private readonly spareChunks: Buffer[] = [];
   /** Entries below this number are on disk. */
   private writtenIndexCount: number;
   private headerDirty: boolean;
@@ -321,6 +325,7 @@ export class IndexFile {
     this.fd = -1;
     this.slots = undefined;
     this.entryChunks.clear();
+    this.spareChunks.length = 0;
   }
 
   private chain(op: () => Promise<void>): Promise<void> {
@@ -353,8 +358,10 @@ export class IndexFile {
     }
     if (entryBuffers.length > 0 || runs.length > 0 || headerBytes !== undefined) this.unsynced = true;
     this.writtenIndexCount = to;
-    for (const chunkNo of this.entryChunks.keys()) {
-      if ((chunkNo + 1) * ENTRY_CHUNK_ENTRIES <= to) this.entryChunks.delete(chunkNo);
+    for (const [chunkNo, chunk] of this.entryChunks) {
+      if ((chunkNo + 1) * ENTRY_CHUNK_ENTRIES > to) continue;
+      this.entryChunks.delete(chunkNo);
+      if (this.spareChunks.length < SPARE_CHUNKS) this.spareChunks.push(chunk);
     }
   }
 
@@ -376,7 +383,10 @@ export class IndexFile {
     const chunkNo = Math.floor(n / ENTRY_CHUNK_ENTRIES);
     let chunk = this.entryChunks.get(chunkNo);
     if (chunk === undefined) {
-      chunk = Buffer.alloc(ENTRY_CHUNK_ENTRIES * INDEX_SIZE);
+      // A written chunk's memory, when there is one: only entries put since are ever read or written
+      // from a chunk (older ones come from the file), so its stale bytes are never seen; a fresh
+      // zeroed 80 KiB per 4096 keys was ~1 % of the put phase's CPU.
+      chunk = this.spareChunks.pop() ?? Buffer.alloc(ENTRY_CHUNK_ENTRIES * INDEX_SIZE);
       this.entryChunks.set(chunkNo, chunk);
     }
     return chunk;
