@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url
 const READY_LINE = /rmq dev ready: namesrvAddr=(\S+) brokerAddr=(\S+)/;
 /** Extra node options for the broker child, space-separated (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` to profile it). */
 const CHILD_NODE_OPTIONS_ENV = 'RMQ_BENCH_BROKER_NODE_OPTIONS';
+/** A file to copy the child's stdout to (e.g. its --trace-gc lines). */
+const CHILD_STDOUT_ENV = 'RMQ_BENCH_BROKER_STDOUT';
 
 /**
  * A name server + broker in a child process, as it is deployed: `rmq dev` (the repo's CLI, run
@@ -28,7 +31,10 @@ export class BrokerProcess {
     readonly pid: number,
   ) {
     // With --trace-gc in RMQ_BENCH_BROKER_NODE_OPTIONS V8 prints one line per GC on stdout: count the scavenges.
+    const copyTo = process.env[CHILD_STDOUT_ENV];
+    const copy = copyTo !== undefined && copyTo !== '' ? createWriteStream(copyTo) : undefined;
     child.stdout?.on('data', (chunk: Buffer) => {
+      copy?.write(chunk);
       const text = chunk.toString('latin1');
       for (let i = text.indexOf('Scavenge'); i >= 0; i = text.indexOf('Scavenge', i + 8)) this.scavengeLines++;
     });
