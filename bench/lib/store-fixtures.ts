@@ -43,9 +43,15 @@ export function benchMessage(topic: string, queueId: number, body: Buffer, seq: 
   m.bornHost = BORN_HOST;
   m.storeHost = STORE_HOST;
   m.tagsCode = TAGS_CODE;
-  m.propertiesStringOverride = `UNIQ_KEY\u0001${UNIQ_PREFIX}${seq.toString(16).toUpperCase().padStart(8, '0')}\u0002WAIT\u0001true\u0002TAGS\u0001TagA\u0002`;
+  // A fresh string per message, as the request decoder hands the processor; its 8 hex digits come
+  // from a table: a broker formats no UNIQ_KEY (the producer did), and toString(16).toUpperCase()
+  // .padStart() cost ~0.3 us per message, several % of the put phase, that no broker spends.
+  m.propertiesStringOverride = `UNIQ_KEY\u0001${UNIQ_PREFIX}${HEX4[(seq >>> 16) & 0xffff]}${HEX4[seq & 0xffff]}\u0002WAIT\u0001true\u0002TAGS\u0001TagA\u0002`;
   return m;
 }
+
+/** 4 upper-case hex digits of every 16-bit value. */
+const HEX4: readonly string[] = Array.from({ length: 65536 }, (_, i) => i.toString(16).toUpperCase().padStart(4, '0'));
 
 /** A client id prefix (ip, pid, class loader hash, time) as MessageClientIDSetter makes: 24 of 32 hex digits. */
 const UNIQ_PREFIX = '7F000001A1B2C3D4E5F60718';
