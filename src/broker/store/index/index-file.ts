@@ -56,12 +56,22 @@ export function indexKeyHashMethod(key: string): number {
  * the three parts (the index hashes one or two keys per stored message).
  */
 export function topicKeyHash(topic: string, key: string): number {
-  let h = 0;
-  for (let i = 0; i < topic.length; i++) h = (Math.imul(31, h) + topic.charCodeAt(i)) | 0;
-  h = (Math.imul(31, h) + KEY_SEPARATOR_CODE) | 0;
+  // The hash state after `topic#` of the last topic seen: keys come in runs of one topic.
+  let h: number;
+  if (topic === lastPrefixTopic) h = lastPrefixHash;
+  else {
+    h = 0;
+    for (let i = 0; i < topic.length; i++) h = (Math.imul(31, h) + topic.charCodeAt(i)) | 0;
+    h = (Math.imul(31, h) + KEY_SEPARATOR_CODE) | 0;
+    lastPrefixTopic = topic;
+    lastPrefixHash = h;
+  }
   for (let i = 0; i < key.length; i++) h = (Math.imul(31, h) + key.charCodeAt(i)) | 0;
   return absHash(h);
 }
+
+let lastPrefixTopic: string | undefined;
+let lastPrefixHash = 0;
 
 /** '#', between topic and key in an index key. */
 const KEY_SEPARATOR_CODE = 0x23;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { INDEX_HEADER_SIZE, IndexHeader } from '../../../../src/broker/store/index/index-header.js';
-import { IndexFile, INDEX_SIZE, indexFileSize, indexKeyHashMethod } from '../../../../src/broker/store/index/index-file.js';
+import { IndexFile, INDEX_SIZE, indexFileSize, indexKeyHashMethod, topicKeyHash } from '../../../../src/broker/store/index/index-file.js';
 import { javaStringHashCode } from '../../../../src/common/util/java-hash-map-order.js';
 import { tempDir } from './fixtures.js';
 
@@ -54,6 +54,18 @@ describe('IndexFile', () => {
     it('maps Integer.MIN_VALUE (Math.abs overflows in Java) to 0', () => {
       expect(javaStringHashCode('polygenelubricants')).to.equal(-0x80000000);
       expect(indexKeyHashMethod('polygenelubricants')).to.equal(0);
+    });
+  });
+
+  describe('topicKeyHash', () => {
+    it('equals indexKeyHashMethod(topic#key) whatever topics came before (its topic prefix is cached)', () => {
+      const topics = ['FixT', 'FixT', 'T', '', 'TopicA', 'FixT', 'T\u00e9', 'T'];
+      const keys = ['fixkey-0', 'k', '', '7F000001A1B2C3D4E5F6071800000001', 'polygenelubricants', '#', 'x y'];
+      for (let i = 0; i < 40; i++) {
+        const topic = topics[i % topics.length]!;
+        const key = keys[(i * 3) % keys.length]!;
+        expect(topicKeyHash(topic, key), `${topic}#${key}`).to.equal(indexKeyHashMethod(`${topic}#${key}`));
+      }
     });
   });
 
