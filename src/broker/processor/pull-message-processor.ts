@@ -212,12 +212,15 @@ export function pullResponseCode(r: GetMessageResult, requestOffset: number): nu
   }
 }
 
+/** The filter of `*` subscriptions: one shared object, not one per pull. */
+const MATCH_ALL: MessageFilter = { isMatchedByConsumeQueue: () => true };
+
 /**
  * ExpressionMessageFilter for TAG subscriptions: everything for `*` or class-filter mode, else the
  * ConsumeQueue tagsCode (as a Java int) must be one of the subscription's tag hashes.
  */
 export function createTagFilter(sub: SubscriptionData | undefined): MessageFilter {
-  if (sub === undefined || sub.classFilterMode || sub.subString === SUB_ALL) return { isMatchedByConsumeQueue: () => true };
+  if (sub === undefined || sub.classFilterMode || sub.subString === SUB_ALL) return MATCH_ALL;
   const codes = new Set(sub.codeSet);
   return { isMatchedByConsumeQueue: (tagsCode) => codes.has(tagsCode | 0) };
 }

@@ -72,6 +72,9 @@ export interface SendMessageProcessorDeps {
 export class SendMessageProcessor implements RequestProcessor {
   static readonly CODES = [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE] as const;
 
+  /** Each connection's remote address, parsed once (not two regular expressions per message). */
+  private readonly bornHosts = new WeakMap<RemotingChannel, { readonly text: string; readonly host: SocketAddress }>();
+
   constructor(private readonly deps: SendMessageProcessorDeps) {}
 
   async processRequest(channel: RemotingChannel, request: RemotingCommand): Promise<RemotingCommand> {
@@ -217,10 +220,20 @@ export class SendMessageProcessor implements RequestProcessor {
 
   private fillHosts(msg: MessageExtBrokerInner, channel: RemotingChannel, header: SendMessageRequestHeader): void {
     msg.bornTimestamp = header.bornTimestamp;
-    msg.bornHost = parseSocketAddress(channel.remoteAddress);
+    msg.bornHost = this.bornHostOf(channel);
     msg.storeHost = this.deps.storeHost();
     msg.reconsumeTimes = header.reconsumeTimes ?? 0;
     msg.applyHostFlags();
+  }
+
+  private bornHostOf(channel: RemotingChannel): SocketAddress {
+    const text = channel.remoteAddress;
+    let entry = this.bornHosts.get(channel);
+    if (entry === undefined || entry.text !== text) {
+      entry = { text, host: parseSocketAddress(text) };
+      this.bornHosts.set(channel, entry);
+    }
+    return entry.host;
   }
 
   /** Java's batch checks, done before the put: each entry well-formed, body and properties in bounds. */
