@@ -23,14 +23,23 @@ import { ResponseCode } from '../response-code.js';
  *    insert them ahead of the header.
  */
 export function setHeader<T>(cmd: RemotingCommand, codec: HeaderCodec<T>, header: T): RemotingCommand {
+  // Hot path (every send, pull and their responses): no intermediate objects beyond the result.
   const fields = codec.encode(header);
-  const others = otherExtFields(cmd, codec);
+  const ext = cmd.extFields;
   if (codec.fastCodes) {
-    cmd.extFields = { ...fields, ...others };
-    cmd.fastFieldCount = Object.keys(fields).length;
+    // `fields` is a fresh object from the codec, already in declaration order: it becomes extFields,
+    // with the other keys appended after it.
+    let count = 0;
+    for (const key in fields) if (hasOwn.call(fields, key)) count++;
+    if (ext !== undefined) appendOtherExtFields(fields, ext, cmd.fastFieldCount, codec);
+    cmd.extFields = fields;
+    cmd.fastFieldCount = count;
   } else {
-    const ordered: ExtFields = { ...others };
-    for (const key of codec.javaFieldOrder) {
+    const ordered: ExtFields = {};
+    if (ext !== undefined) appendOtherExtFields(ordered, ext, cmd.fastFieldCount, codec);
+    const order = codec.javaFieldOrder;
+    for (let i = 0; i < order.length; i++) {
+      const key = order[i]!;
       const value = fields[key];
       if (value !== undefined) ordered[key] = value;
     }
@@ -73,15 +82,31 @@ export function customHeaderErrorResponse(request: RemotingCommand, error: Remot
   return RemotingCommand.createResponse(request, ResponseCode.SYSTEM_ERROR, error.message);
 }
 
-/** The command's extFields minus those a previous setHeader of this or another fast header wrote. */
-function otherExtFields<T>(cmd: RemotingCommand, codec: HeaderCodec<T>): ExtFields {
-  const out: ExtFields = {};
-  const ext = cmd.extFields;
-  if (ext === undefined) return out;
-  const own = new Set(codec.wireKeys);
-  Object.entries(ext).forEach(([key, value], index) => {
-    if (index < cmd.fastFieldCount || own.has(key)) return;
-    out[key] = value;
-  });
-  return out;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A header schema's wire keys as a Set, built once per codec (keyed by its wireKeys array). */
+const wireKeySets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function wireKeySet<T>(codec: HeaderCodec<T>): ReadonlySet<string> {
+  const keys = codec.wireKeys;
+  let set = wireKeySets.get(keys);
+  if (set === undefined) {
+    set = new Set(keys);
+    wireKeySets.set(keys, set);
+  }
+  return set;
+}
+
+/**
+ * Appends to `out`, in order, the command's extFields minus those a previous setHeader of this or
+ * another fast header wrote: its first `fastFieldCount` own keys, and `codec`'s own wire keys.
+ */
+function appendOtherExtFields<T>(out: ExtFields, ext: ExtFields, fastFieldCount: number, codec: HeaderCodec<T>): void {
+  const own = wireKeySet(codec);
+  let index = 0;
+  for (const key in ext) {
+    if (!hasOwn.call(ext, key)) continue;
+    if (index++ < fastFieldCount || own.has(key)) continue;
+    out[key] = ext[key]!;
+  }
 }
