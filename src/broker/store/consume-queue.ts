@@ -2,7 +2,7 @@ import { join } from 'node:path';
 
 import type { Logger } from '../../common/logging/logger.js';
 import { readInt64BE, writeInt64BE } from '../../common/message/index.js';
-import { putInt32, putInt64 } from './big-endian.js';
+import { putInt32, putInt64 } from '../../common/util/big-endian.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
 import type { ReadAheadCache } from './mapped-file.js';
 import type { WriteBufferPool } from './write-buffer-pool.js';

@@ -1,4 +1,5 @@
 import { RemotingCommandException } from '../errors.js';
+import { getInt32, getInt64 } from '../util/big-endian.js';
 import { bodyCRC as computeBodyCRC } from './body-crc.js';
 import { decompressBody } from './compression.js';
 import { readInt64BE } from './int64.js';
@@ -88,15 +89,15 @@ export function checkMessageAndReturnSize(buf: Buffer, pos: number, options: Che
   }
   const properties = propertiesLength === 0 ? '' : utf8Slice(buf, propertiesPos, propertiesPos + propertiesLength);
   // readLayout checked that the fixed fields lie within the record: read them without bound checks.
-  const commitLogOffset = int64At(buf, pos + PHY_POS_POSITION);
-  const queueOffset = int64At(buf, pos + QUEUE_OFFSET_POSITION);
-  const storeTimestamp = int64At(buf, pos + storeTimestampPosition(sysFlag));
-  const preparedTransactionOffset = int64At(buf, pos + reconsumeTimesPosition(sysFlag) + 4);
+  const commitLogOffset = getInt64(buf, pos + PHY_POS_POSITION);
+  const queueOffset = getInt64(buf, pos + QUEUE_OFFSET_POSITION);
+  const storeTimestamp = getInt64(buf, pos + storeTimestampPosition(sysFlag));
+  const preparedTransactionOffset = getInt64(buf, pos + reconsumeTimesPosition(sysFlag) + 4);
   if (!Number.isSafeInteger(commitLogOffset) || !Number.isSafeInteger(queueOffset) || !Number.isSafeInteger(storeTimestamp) || !Number.isSafeInteger(preparedTransactionOffset)) {
     return corrupt('MALFORMED', `an int64 field is outside the safe integer range in the record at ${pos}`);
   }
   const topic = utf8Slice(buf, topicPos, topicPos + topicLength);
-  const queueId = int32At(buf, pos + QUEUE_ID_POSITION);
+  const queueId = getInt32(buf, pos + QUEUE_ID_POSITION);
   const dispatch = dispatchRequestOf(topic, queueId, commitLogOffset, size, storeTimestamp, queueOffset, sysFlag, preparedTransactionOffset, storedCRC, properties);
   return { status: 'MESSAGE', size, dispatch };
 }
@@ -311,14 +312,3 @@ function scanDispatchProperties(properties: string): void {
 
 const UNIQ_KEY_LENGTH = MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX.length;
 
-/** Big-endian int32 at `p`, which the caller knows lies within `buf`. */
-function int32At(buf: Buffer, p: number): number {
-  return (buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!;
-}
-
-/** Big-endian int64 at `p` as a number (may be unsafe: the caller checks), `p` known to lie within `buf`. */
-function int64At(buf: Buffer, p: number): number {
-  return int32At(buf, p) * TWO_POW_32 + (int32At(buf, p + 4) >>> 0);
-}
-
-const TWO_POW_32 = 0x1_0000_0000;

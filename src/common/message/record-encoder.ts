@@ -1,4 +1,5 @@
 import { RemotingCommandException } from '../errors.js';
+import { putInt32, putInt64 } from '../util/big-endian.js';
 import { bodyCRC } from './body-crc.js';
 import { writeInt64BE } from './int64.js';
 import type { MessageExt } from './message-ext.js';
@@ -80,24 +81,24 @@ export function encodeRecord(target: Buffer, pos: number, input: RecordEncodeInp
   checkEncodable(target, pos, input, size);
   // Plain byte stores: Buffer's write*BE methods re-check every argument, and this runs once per put.
   let p = pos;
-  int32At(target, p, size.totalSize);
-  int32At(target, p + 4, MESSAGE_MAGIC_CODE);
-  int32At(target, p + 8, input.bodyCRC | 0);
-  int32At(target, p + 12, input.queueId | 0);
-  int32At(target, p + 16, input.flag | 0);
-  int64At(target, p + QUEUE_OFFSET_POSITION, input.queueOffset);
-  int64At(target, p + PHY_POS_POSITION, input.commitLogOffset);
-  int32At(target, p + SYSFLAG_POSITION, input.sysFlag | 0);
-  int64At(target, p + 40, input.bornTimestamp);
+  putInt32(target, p, size.totalSize);
+  putInt32(target, p + 4, MESSAGE_MAGIC_CODE);
+  putInt32(target, p + 8, input.bodyCRC | 0);
+  putInt32(target, p + 12, input.queueId | 0);
+  putInt32(target, p + 16, input.flag | 0);
+  putInt64(target, p + QUEUE_OFFSET_POSITION, input.queueOffset);
+  putInt64(target, p + PHY_POS_POSITION, input.commitLogOffset);
+  putInt32(target, p + SYSFLAG_POSITION, input.sysFlag | 0);
+  putInt64(target, p + 40, input.bornTimestamp);
   p += 48;
   p += bornHostCache.write(target, p, input.bornHost);
-  int64At(target, p, input.storeTimestamp);
+  putInt64(target, p, input.storeTimestamp);
   p += 8;
   p += storeHostCache.write(target, p, input.storeHost);
-  int32At(target, p, input.reconsumeTimes | 0);
-  int64At(target, p + 4, input.preparedTransactionOffset);
+  putInt32(target, p, input.reconsumeTimes | 0);
+  putInt64(target, p + 4, input.preparedTransactionOffset);
   p += 12;
-  int32At(target, p, size.bodyLength);
+  putInt32(target, p, size.bodyLength);
   p += 4;
   if (input.body !== undefined && size.bodyLength > 0) {
     target.set(input.body, p);
@@ -266,23 +267,6 @@ interface NodeBufferWrites {
 const hasNativeWrites =
   typeof (Buffer.prototype as unknown as Partial<NodeBufferWrites>).utf8Write === 'function' &&
   typeof (Buffer.prototype as unknown as Partial<NodeBufferWrites>).latin1Write === 'function';
-
-/** Big-endian int32 at `p` (the caller checked that the record fits). */
-function int32At(b: Buffer, p: number, v: number): void {
-  b[p] = v >>> 24;
-  b[p + 1] = v >>> 16;
-  b[p + 2] = v >>> 8;
-  b[p + 3] = v;
-}
-
-const TWO_POW_32 = 0x1_0000_0000;
-
-/** Big-endian int64 of a safe integer (negative allowed), as writeInt64BE writes it. */
-function int64At(b: Buffer, p: number, v: number): void {
-  const hi = Math.floor(v / TWO_POW_32);
-  int32At(b, p, hi | 0);
-  int32At(b, p + 4, v - hi * TWO_POW_32);
-}
 
 /**
  * The encoded bytes of the last address written in one field: a store writes the same storeHost, and

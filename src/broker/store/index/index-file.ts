@@ -3,11 +3,11 @@ import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { readInt64BE } from '../../../common/message/int64.js';
 import { createLogger, type Logger } from '../../../common/logging/logger.js';
+import { putInt32, putInt64 } from '../../../common/util/big-endian.js';
 import { javaStringHashCode } from '../../../common/util/java-hash-map-order.js';
 import { FIRST_INDEX_COUNT, INDEX_HEADER_SIZE, IndexHeader } from './index-header.js';
 import { readFully, readSyncFully, writeFully, writevFully } from './positional-io.js';
 import { SlotTable } from './slot-table.js';
-import { putInt32, putInt64 } from '../big-endian.js';
 
 /*
  * IndexFile (PROTOCOL.md §6.4): a preallocated file of three regions.

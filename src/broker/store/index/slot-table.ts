@@ -1,3 +1,5 @@
+import { getInt32, putInt32 } from '../../../common/util/big-endian.js';
+
 /*
  * The in-memory hash slot table of the IndexFile being written, with the dirty-page tracking that
  * stands in for the kernel's writeback of a mapped file: a put marks the 4 KiB page of its slot, a
@@ -33,19 +35,13 @@ export class SlotTable {
 
   /** Big-endian int32 by hand: once per indexed key, and slotPos < hashSlotNum by construction. */
   get(slotPos: number): number {
-    const b = this.bytes;
-    const o = slotPos * SLOT_SIZE;
-    return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+    return getInt32(this.bytes, slotPos * SLOT_SIZE);
   }
 
   set(slotPos: number, value: number): void {
     if (slotPos < 0 || slotPos >= this.hashSlotNum) throw new RangeError(`slot ${slotPos} outside 0..${this.hashSlotNum - 1}`);
-    const b = this.bytes;
     const offset = slotPos * SLOT_SIZE;
-    b[offset] = value >>> 24;
-    b[offset + 1] = value >>> 16;
-    b[offset + 2] = value >>> 8;
-    b[offset + 3] = value;
+    putInt32(this.bytes, offset, value);
     this.markPage(Math.floor(offset / SLOT_PAGE_SIZE));
   }
 
