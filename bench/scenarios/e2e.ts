@@ -12,6 +12,7 @@ import { registerScenario } from '../lib/registry.js';
 import type { BenchResult } from '../lib/report.js';
 import { LatencyRecorder, RssSampler } from '../lib/stats.js';
 import { BrokerProcess } from '../lib/broker-process.js';
+import { writeFileSync } from 'node:fs';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 
 const QUEUES = 8;
@@ -23,6 +24,10 @@ const HEADER_BYTES = 12;
 /** A run that has not consumed everything this long after its last send is reported as incomplete. */
 const DRAIN_TIMEOUT_MILLIS = 60_000;
 const P99_TARGET_MS = 5;
+/** Messages of each warm-up run (one at full speed, one at --rate) on topics of their own (`--warmup`). */
+const DEFAULT_WARMUP = 10_000;
+/** Env: a file to write each measured message's (send time ms, latency ms) pairs to, as little-endian f64. */
+const LATENCY_DUMP_ENV = 'RMQ_BENCH_E2E_LATENCY_DUMP';
 
 /**
  * `e2e`: DefaultMQProducer → name server + broker → DefaultMQPushConsumer (default options, one
@@ -36,6 +41,13 @@ const P99_TARGET_MS = 5;
  * with producer and consumer in this one. `--inprocess` runs an in-process LocalCluster instead, so
  * producer, broker, store and consumer share one event loop and heap. `cpuUsPerMsg` is the CPU time
  * of every process involved (this one + the broker's) per message consumed; max RSS is this process's.
+ *
+ * Before the measured runs `--warmup N` messages (default 10k, 0 = none) go through the same path
+ * twice, at full speed and at `--rate`, on topics of their own, reported as `e2e-warmup-*`: a freshly
+ * started broker and client run their first second or two in V8's interpreter and baseline code (the
+ * first messages take hundreds of ms), and the paced path (pulls held and woken one message at a
+ * time) is code a full-speed run barely touches. That is start-up cost, not the steady-state
+ * latency the runs measure; the warm-up rows show it.
  */
 registerScenario({
   name: 'e2e',
@@ -57,9 +69,27 @@ registerScenario({
       const runs = (args.extra.get('runs') ?? 'full,rate').split(',');
       for (const run of runs) {
         if (run !== 'full' && run !== 'rate') throw new Error(`--runs takes full and/or rate, got "${run}"`);
-        const topic = `BenchE2E_${run}`;
+      }
+      const warmup = intOption(args, 'warmup', DEFAULT_WARMUP);
+      const phases: string[] = warmup > 0 ? ['warmup-full', 'warmup-rate', ...runs] : runs;
+      for (const [index, run] of phases.entries()) {
+        const topic = `BenchE2E_${run}_${index}`;
+        const warming = run.startsWith('warmup');
         await admin.createAndUpdateTopicConfig(cluster.brokerAddr, createTopicConfig(topic, { readQueueNums: QUEUES, writeQueueNums: QUEUES }));
-        const result = await runOnce({ namesrvAddr: cluster.namesrvAddr, producer, topic, messages, msgSize, concurrency, rate: run === 'rate' ? rate : undefined, logger: quiet, brokerCpuSeconds: cluster.cpuSeconds, brokerScavenges: cluster.brokerScavenges });
+        const result = await runOnce({
+          namesrvAddr: cluster.namesrvAddr,
+          producer,
+          topic,
+          messages: warming ? warmup : messages,
+          msgSize,
+          concurrency,
+          rate: run.endsWith('rate') ? rate : undefined,
+          logger: quiet,
+          brokerCpuSeconds: cluster.cpuSeconds,
+          brokerScavenges: cluster.brokerScavenges,
+          dumpTo: warming ? undefined : dumpFile(process.env[LATENCY_DUMP_ENV], run, index),
+        });
+        if (warming) result.scenario = result.scenario.replace('e2e-', 'e2e-warmup-');
         result['broker'] = cluster.mode;
         results.push(result);
       }
@@ -108,6 +138,11 @@ async function startChildProcess(): Promise<ClusterHandle> {
   return { mode: 'child-process', namesrvAddr: child.namesrvAddr, brokerAddr: child.brokerAddr, cpuSeconds: () => child.cpuSeconds(), brokerScavenges: () => (tracesGc ? child.scavenges() : undefined), stop: () => child.stop() };
 }
 
+/** `<prefix>.<run>.<index>` (e.g. `/tmp/lat.rate.2`), or undefined when no dump was asked for. */
+function dumpFile(prefix: string | undefined, run: string, index: number): string | undefined {
+  return prefix === undefined || prefix === '' ? undefined : `${prefix}.${run}.${index}`;
+}
+
 interface RunOptions {
   namesrvAddr: string;
   producer: DefaultMQProducer;
@@ -120,11 +155,14 @@ interface RunOptions {
   logger: ReturnType<typeof createLogger>;
   brokerCpuSeconds: () => Promise<number | undefined>;
   brokerScavenges: () => number | undefined;
+  /** A file to write (send time, latency) pairs to. */
+  dumpTo: string | undefined;
 }
 
 async function runOnce(o: RunOptions): Promise<BenchResult> {
   const deliveries = new Uint32Array(o.messages);
   const latency = new LatencyRecorder();
+  const dump = o.dumpTo !== undefined && o.dumpTo !== '' ? new Float64Array(o.messages * 2) : undefined;
   let distinct = 0;
   let duplicates = 0;
   let lastFirstDelivery = 0;
@@ -148,6 +186,10 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
           continue;
         }
         latency.record(now - body.readDoubleBE(4));
+        if (dump !== undefined) {
+          dump[2 * i] = body.readDoubleBE(4);
+          dump[2 * i + 1] = now - dump[2 * i]!;
+        }
         lastFirstDelivery = performance.now();
         if (++distinct === o.messages) allConsumed();
       }
@@ -211,6 +253,7 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
     }
     const seconds = ((distinct === 0 ? performance.now() : lastFirstDelivery) - start) / 1000;
     const [p50, p99] = latency.percentiles(50, 99);
+    if (dump !== undefined) writeFileSync(o.dumpTo!, dump);
     return {
       scenario: o.rate === undefined ? 'e2e-full' : `e2e-rate${o.rate}`,
       msgSize: o.msgSize,
