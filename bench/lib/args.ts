@@ -7,21 +7,27 @@ export interface BenchArgs {
   readonly json: boolean;
   /** Every other `--key value` / `--key=value`, for scenario-specific knobs (e.g. --window). */
   readonly extra: ReadonlyMap<string, string>;
+  /** The command line without the scenario names (to run one scenario in a child process). */
+  readonly optionArgv: readonly string[];
 }
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const scenarios: string[] = [];
   const opts = new Map<string, string>();
+  const optionArgv: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('--')) {
       scenarios.push(a);
       continue;
     }
+    optionArgv.push(a);
     const eq = a.indexOf('=');
     if (eq > 0) opts.set(a.slice(2, eq), a.slice(eq + 1));
-    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) opts.set(a.slice(2), argv[++i]!);
-    else opts.set(a.slice(2), 'true');
+    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) {
+      opts.set(a.slice(2), argv[++i]!);
+      optionArgv.push(argv[i]!);
+    } else opts.set(a.slice(2), 'true');
   }
   const num = (key: string, fallback: number): number => {
     const v = opts.get(key);
@@ -36,7 +42,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   const warmupSeconds = num('warmup', 1);
   const json = opts.get('json') === 'true';
   opts.delete('json');
-  return { scenarios, msgSize, seconds, warmupSeconds, json, extra: opts };
+  return { scenarios, msgSize, seconds, warmupSeconds, json, extra: opts, optionArgv };
 }
 
 export function intOption(args: BenchArgs, key: string, fallback: number): number {

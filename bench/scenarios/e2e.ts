@@ -24,7 +24,7 @@ const HEADER_BYTES = 12;
 /** A run that has not consumed everything this long after its last send is reported as incomplete. */
 const DRAIN_TIMEOUT_MILLIS = 60_000;
 const P99_TARGET_MS = 5;
-/** Messages of each warm-up run (one at full speed, one at --rate) on topics of their own (`--warmup`). */
+/** Messages of each warm-up run (one at full speed, one at --rate) on topics of their own (`--warmup-messages`). */
 const DEFAULT_WARMUP = 10_000;
 /** Env: a file to write each measured message's (send time ms, latency ms) pairs to, as little-endian f64. */
 const LATENCY_DUMP_ENV = 'RMQ_BENCH_E2E_LATENCY_DUMP';
@@ -42,7 +42,7 @@ const LATENCY_DUMP_ENV = 'RMQ_BENCH_E2E_LATENCY_DUMP';
  * producer, broker, store and consumer share one event loop and heap. `cpuUsPerMsg` is the CPU time
  * of every process involved (this one + the broker's) per message consumed; max RSS is this process's.
  *
- * Before the measured runs `--warmup N` messages (default 10k, 0 = none) go through the same path
+ * Before the measured runs `--warmup-messages N` (default 10k, 0 = none) go through the same path
  * twice, at full speed and at `--rate`, on topics of their own, reported as `e2e-warmup-*`: a freshly
  * started broker and client run their first second or two in V8's interpreter and baseline code (the
  * first messages take hundreds of ms), and the paced path (pulls held and woken one message at a
@@ -70,7 +70,7 @@ registerScenario({
       for (const run of runs) {
         if (run !== 'full' && run !== 'rate') throw new Error(`--runs takes full and/or rate, got "${run}"`);
       }
-      const warmup = intOption(args, 'warmup', DEFAULT_WARMUP);
+      const warmup = args.extra.get('warmup-messages') === '0' ? 0 : intOption(args, 'warmup-messages', DEFAULT_WARMUP);
       const phases: string[] = warmup > 0 ? ['warmup-full', 'warmup-rate', ...runs] : runs;
       for (const [index, run] of phases.entries()) {
         const topic = `BenchE2E_${run}_${index}`;
