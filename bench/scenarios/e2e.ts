@@ -42,6 +42,12 @@ const LATENCY_DUMP_ENV = 'RMQ_BENCH_E2E_LATENCY_DUMP';
  * producer, broker, store and consumer share one event loop and heap. `cpuUsPerMsg` is the CPU time
  * of every process involved (this one + the broker's) per message consumed; max RSS is this process's.
  *
+ * `--runs` picks among `full`, `rate` and `drain` (default all three). `drain` sends `--messages` at full
+ * speed with no consumer running (its `sent at` is the producer's full-speed rate against this broker),
+ * then starts the consumer and times it from its start to the last message: the consumer's own
+ * full-speed rate, without a producer sharing its process (no latency figures: messages waited in
+ * the backlog by design; CPU figures cover the consuming phase only).
+ *
  * Before the measured runs `--warmup-messages N` (default 10k, 0 = none) go through the same path
  * twice, at full speed and at `--rate`, on topics of their own, reported as `e2e-warmup-*`: a freshly
  * started broker and client run their first second or two in V8's interpreter and baseline code (the
@@ -66,9 +72,9 @@ registerScenario({
       await producer.start();
       await admin.start();
       const results: BenchResult[] = [];
-      const runs = (args.extra.get('runs') ?? 'full,rate').split(',');
+      const runs = (args.extra.get('runs') ?? 'full,rate,drain').split(',');
       for (const run of runs) {
-        if (run !== 'full' && run !== 'rate') throw new Error(`--runs takes full and/or rate, got "${run}"`);
+        if (run !== 'full' && run !== 'rate' && run !== 'drain') throw new Error(`--runs takes full, rate and/or drain, got "${run}"`);
       }
       const warmup = args.extra.get('warmup-messages') === '0' ? 0 : intOption(args, 'warmup-messages', DEFAULT_WARMUP);
       const phases: string[] = warmup > 0 ? ['warmup-full', 'warmup-rate', ...runs] : runs;
@@ -84,6 +90,7 @@ registerScenario({
           msgSize,
           concurrency,
           rate: run.endsWith('rate') ? rate : undefined,
+          drain: run === 'drain',
           logger: quiet,
           brokerCpuSeconds: cluster.cpuSeconds,
           brokerScavenges: cluster.brokerScavenges,
@@ -103,7 +110,9 @@ registerScenario({
   summarize(results) {
     return results.map((r) => {
       // Issue 10's target for the paced run: p99 < 5 ms.
-      const target = r.scenario.startsWith('e2e-rate') ? `; p99 ${r.p99Ms < P99_TARGET_MS ? 'meets' : 'MISSES'} the ${P99_TARGET_MS} ms target` : '';
+      let target = r.scenario.startsWith('e2e-rate') ? `; p99 ${r.p99Ms < P99_TARGET_MS ? 'meets' : 'MISSES'} the ${P99_TARGET_MS} ms target` : '';
+      // The drain row: how the consumer's full-speed rate compares with the producer's full-speed rate against the same broker.
+      if (r.scenario === 'e2e-drain') target = `; consumed ${(r.msgsPerSec / Number(r['sendMsgsPerSec'])).toFixed(2)}x the rate the backlog was sent at; first message ${Number(r['firstDeliveryMs']).toFixed(0)} ms after the consumer's start`;
       const total = Number(r['cpuUsPerMsg']);
       const broker = Number(r['brokerCpuUsPerMsg']);
       const split = Number.isFinite(broker) ? ` = broker ${Math.round(broker)} + producer/consumer ${Math.round(total - broker)}` : '';
@@ -152,6 +161,8 @@ interface RunOptions {
   concurrency: number;
   /** msg/s; undefined = full speed. */
   rate: number | undefined;
+  /** Send everything first (no consumer), then start the consumer and time it through the backlog. */
+  drain: boolean;
   logger: ReturnType<typeof createLogger>;
   brokerCpuSeconds: () => Promise<number | undefined>;
   brokerScavenges: () => number | undefined;
@@ -166,6 +177,7 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
   let distinct = 0;
   let duplicates = 0;
   let lastFirstDelivery = 0;
+  let firstDelivery = 0;
   let allConsumed: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (allConsumed = resolve));
   const consumer = new DefaultMQPushConsumer({ consumerGroup: `CG_${o.topic}`, namesrvAddr: o.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', logger: o.logger });
@@ -185,12 +197,13 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
           duplicates++;
           continue;
         }
-        latency.record(now - body.readDoubleBE(4));
+        if (!o.drain) latency.record(now - body.readDoubleBE(4));
         if (dump !== undefined) {
           dump[2 * i] = body.readDoubleBE(4);
           dump[2 * i + 1] = now - dump[2 * i]!;
         }
         lastFirstDelivery = performance.now();
+        if (distinct === 0) firstDelivery = lastFirstDelivery;
         if (++distinct === o.messages) allConsumed();
       }
       return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
@@ -198,15 +211,17 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
   });
   const rss = new RssSampler();
   try {
-    await consumer.start();
-    await ready;
+    if (!o.drain) {
+      await consumer.start();
+      await ready;
+    }
     const base = Buffer.alloc(o.msgSize, 'x');
     let next = 0;
     let sendErrors = 0;
     let firstError: unknown;
-    const cpuBefore = process.cpuUsage();
-    const brokerCpuBefore = await o.brokerCpuSeconds();
-    const brokerScavengesBefore = o.brokerScavenges();
+    let cpuBefore = process.cpuUsage();
+    let brokerCpuBefore = await o.brokerCpuSeconds();
+    let brokerScavengesBefore = o.brokerScavenges();
     let scavenges = 0;
     const gcObserver = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) if (((e as unknown as { detail?: { kind?: number } }).detail)?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
@@ -234,6 +249,16 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
     };
     await Promise.all(Array.from({ length: o.concurrency }, loop));
     const sendSeconds = (performance.now() - start) / 1000;
+    // Drain: the clock restarts at the consumer's start (rebalance and offset lookup included).
+    const consumeStart = o.drain ? performance.now() : start;
+    if (o.drain) {
+      // CPU and scavenges of a drain row are the consumer's side only (the broker serving pulls).
+      cpuBefore = process.cpuUsage();
+      brokerCpuBefore = await o.brokerCpuSeconds();
+      brokerScavengesBefore = o.brokerScavenges();
+      scavenges = 0;
+      await consumer.start();
+    }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       done.then(() => false),
@@ -251,11 +276,11 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
       const first = firstError instanceof Error ? firstError.message : String(firstError ?? '');
       process.stderr.write(`e2e ${o.topic}: ${distinct}/${o.messages} consumed, ${sendErrors} send errors ${first}\n`);
     }
-    const seconds = ((distinct === 0 ? performance.now() : lastFirstDelivery) - start) / 1000;
+    const seconds = ((distinct === 0 ? performance.now() : lastFirstDelivery) - consumeStart) / 1000;
     const [p50, p99] = latency.percentiles(50, 99);
     if (dump !== undefined) writeFileSync(o.dumpTo!, dump);
     return {
-      scenario: o.rate === undefined ? 'e2e-full' : `e2e-rate${o.rate}`,
+      scenario: o.drain ? 'e2e-drain' : o.rate === undefined ? 'e2e-full' : `e2e-rate${o.rate}`,
       msgSize: o.msgSize,
       messages: distinct,
       seconds,
@@ -265,6 +290,8 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
       p99Ms: p99 ?? Number.NaN,
       maxRssMb: rss.stop(),
       sendMsgsPerSec: o.messages / sendSeconds,
+      /** From the first send (drain: the consumer's start) to the first message in the listener. */
+      firstDeliveryMs: distinct === 0 ? Number.NaN : firstDelivery - consumeStart,
       duplicates,
       lost: o.messages - distinct,
       sendErrors,
