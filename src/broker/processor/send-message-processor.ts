@@ -103,7 +103,7 @@ export class SendMessageProcessor implements RequestProcessor {
     if (wait !== undefined) props.delete(MessageConst.PROPERTY_WAIT_STORE_MSG_OK);
     msg.propertiesStringOverride = messageProperties2String(props);
     if (wait !== undefined) props.set(MessageConst.PROPERTY_WAIT_STORE_MSG_OK, wait);
-    msg.setProperties(props);
+    msg.adoptProperties(props);
     this.fillHosts(msg, channel, header);
     msg.computeTagsCode();
     if (props.get(MessageConst.PROPERTY_TRANSACTION_PREPARED)?.toLowerCase() === 'true') {
@@ -140,7 +140,7 @@ export class SendMessageProcessor implements RequestProcessor {
     batch.flag = header.flag;
     const props = string2messageProperties(header.properties);
     props.set(MessageConst.PROPERTY_CLUSTER, this.deps.brokerConfig.brokerClusterName);
-    batch.setProperties(props);
+    batch.adoptProperties(props);
     // CommitLog.asyncPutMessages refuses a delayed batch (the delay rewrite is per message).
     if (batch.delayTimeLevel > 0) return this.handlePutMessageResult({ status: 'MESSAGE_ILLEGAL', reason: 'delayed batch' }, response, queueId);
     this.fillHosts(batch, channel, header);

@@ -8,11 +8,12 @@ import {
   encodeRecord,
   getTransactionValue,
   measureBatchRecords,
-  measureRecord,
+  measureRecordInto,
   writeBlankRecord,
   type MessageExtBatch,
   type MessageExtBrokerInner,
   type RecordEncodeInput,
+  type RecordSize,
   type SocketAddress,
 } from '../../common/message/index.js';
 import { dispatchRequestOf } from '../../common/message/record-decoder.js';
@@ -97,6 +98,8 @@ export class CommitLog {
   /** The running writer loop, undefined when idle. */
   private writer: Promise<void> | undefined;
   private readonly bufferSize: number;
+  /** The size of the record being encoded (reused, as `input` is). */
+  private readonly size: Mutable<RecordSize> = { totalSize: 0, bodyLength: 0, topicLength: 0, propertiesLength: 0, appendSeparator: false };
   /** The record being encoded (reused: encoding is synchronous, one record at a time). */
   private readonly input: Mutable<RecordEncodeInput> = {
     bodyCRC: 0,
@@ -348,7 +351,7 @@ export class CommitLog {
     input.body = msg.body;
     input.topic = msg.topic;
     input.properties = msg.propertiesString();
-    const size = measureRecord(input);
+    const size = measureRecordInto(input, this.size);
     const totalSize = size.totalSize;
     const illegal = this.checkRecordSize(totalSize, 'record');
     if (illegal !== undefined) return illegal;

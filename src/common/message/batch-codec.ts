@@ -93,7 +93,7 @@ export function decodeMessages(batchBody: Buffer, topic = ''): Message[] {
     const msg = new Message(topic, Buffer.from(e.body));
     msg.flag = e.flag;
     const raw = e.properties.toString('utf8');
-    msg.setProperties(string2messageProperties(raw), raw);
+    msg.adoptProperties(string2messageProperties(raw), raw);
     out.push(msg);
   }
   return out;

@@ -75,6 +75,7 @@ export {
   encodeMessageExt,
   encodeRecord,
   measureRecord,
+  measureRecordInto,
   patchAppendFields,
   recordInputOf,
   withBodyCRC,

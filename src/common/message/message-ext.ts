@@ -28,10 +28,11 @@ export class MessageExt extends Message {
   preparedTransactionOffset = 0;
   #offsetMsgId: string | undefined;
 
+  /** A stored message has exactly the properties of its record: no WAIT from the constructor. */
+  protected static override readonly constructorSetsWait: boolean = false;
+
   constructor(topic = '', body: string | Uint8Array = Buffer.alloc(0)) {
     super(topic, body);
-    // A stored message has exactly the properties of its record: drop the WAIT the constructor adds.
-    this.clearProperty(MessageConst.PROPERTY_WAIT_STORE_MSG_OK);
   }
 
   /** The id users see: UNIQ_KEY when the producer set one (all Java and our producers do), else offsetMsgId. */

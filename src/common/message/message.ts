@@ -17,7 +17,8 @@ export class Message {
   body: Buffer;
   /** Set by transactional producers; not a property and never on the wire. */
   transactionId: string | undefined;
-  #properties = new Map<string, string>();
+  /** Created on first write: a broker-side message gets the map its request was parsed into (adoptProperties). */
+  #properties: Map<string, string> | undefined;
   /** The properties string last read from or written to bytes, while the map is unchanged since. */
   #propertiesString: string | undefined;
 
@@ -47,8 +48,14 @@ export class Message {
     this.body = toBuffer(body);
     if (tags !== undefined && tags.length > 0) this.tags = tags;
     if (keys !== undefined && keys.length > 0) this.keys = keys;
-    this.waitStoreMsgOK = true;
+    if ((new.target as typeof Message).constructorSetsWait) this.waitStoreMsgOK = true;
   }
+
+  /**
+   * Whether the constructor puts WAIT=true (Java's Message constructors do). A stored message
+   * (MessageExt) has exactly its record's properties: no WAIT to put and delete again per message.
+   */
+  protected static readonly constructorSetsWait: boolean = true;
 
   /** TAGS: one tag; its String.hashCode is the ConsumeQueue tagsCode. */
   get tags(): string | undefined {
@@ -97,6 +104,7 @@ export class Message {
 
   /** All properties, system and user, in insertion order (read-only: use the setters). */
   get properties(): ReadonlyMap<string, string> {
+    this.#properties ??= new Map();
     return this.#properties;
   }
 
@@ -120,7 +128,7 @@ export class Message {
   }
 
   getProperty(name: string): string | undefined {
-    return this.#properties.get(name);
+    return this.#properties?.get(name);
   }
 
   /** Sets any property, reserved names included (Java's package-private putProperty / MessageAccessor). */
@@ -128,13 +136,14 @@ export class Message {
     if (!isValidPropertyText(name) || !isValidPropertyText(value)) {
       throw new MQClientException(ClientErrorCode.CLIENT_VALIDATION, `property ${JSON.stringify(name)} contains a separator char \\u0001 or \\u0002`);
     }
-    if (this.#properties.get(name) === value) return;
-    this.#properties.set(name, value);
+    const properties = (this.#properties ??= new Map());
+    if (properties.get(name) === value) return;
+    properties.set(name, value);
     this.#propertiesString = undefined;
   }
 
   clearProperty(name: string): void {
-    if (this.#properties.delete(name)) this.#propertiesString = undefined;
+    if (this.#properties?.delete(name) === true) this.#propertiesString = undefined;
   }
 
   /**
@@ -143,13 +152,21 @@ export class Message {
    * so a record re-encodes byte for byte even where Java's writer had produced duplicates.
    */
   setProperties(properties: ReadonlyMap<string, string>, propertiesString?: string): void {
-    this.#properties = new Map(properties);
+    this.adoptProperties(new Map(properties), propertiesString);
+  }
+
+  /**
+   * setProperties without the copy, for a map nobody else changes afterwards (one just parsed from
+   * bytes): the message keeps `properties` itself.
+   */
+  adoptProperties(properties: Map<string, string>, propertiesString?: string): void {
+    this.#properties = properties;
     this.#propertiesString = propertiesString;
   }
 
   /** The properties as written on the wire: the string they were read from if unchanged, else Java's form. */
   propertiesString(): string {
-    this.#propertiesString ??= messageProperties2String(this.#properties);
+    this.#propertiesString ??= messageProperties2String(this.#properties ?? EMPTY_PROPERTIES);
     return this.#propertiesString;
   }
 
@@ -158,6 +175,8 @@ export class Message {
     else this.putProperty(name, value);
   }
 }
+
+const EMPTY_PROPERTIES: ReadonlyMap<string, string> = new Map();
 
 function toBuffer(body: string | Uint8Array): Buffer {
   if (typeof body === 'string') return Buffer.from(body, 'utf8');

@@ -28,7 +28,6 @@ import {
   storeTimestampPosition,
 } from './record-layout.js';
 import { readSocketAddress } from './socket-address.js';
-import { tagsString2tagsCode } from './tags.js';
 
 /** Why bytes are not a valid record. */
 export type RecordCorruption = 'TRUNCATED' | 'BAD_MAGIC' | 'SIZE_MISMATCH' | 'CRC_MISMATCH' | 'MALFORMED';
@@ -126,7 +125,7 @@ export function dispatchRequestOf(
     queueId,
     commitLogOffset,
     msgSize,
-    tagsCode: tagsString2tagsCode(scanned.tags),
+    tagsCode: scanned.tagsCode,
     storeTimestamp,
     queueOffset,
     keys: scanned.keys ?? '',
@@ -136,7 +135,8 @@ export function dispatchRequestOf(
     bodyCRC,
     propertiesMap: new LazyPropertiesMap(properties),
   };
-  scanned.tags = scanned.keys = scanned.uniqKey = undefined;
+  scanned.keys = scanned.uniqKey = undefined;
+  scanned.tagsCode = 0;
   return dispatch;
 }
 
@@ -186,7 +186,7 @@ export function decodeRecord(buf: Buffer, pos: number, options: DecodeOptions = 
   }
   if (propertiesLength > 0) {
     const raw = buf.toString('utf8', propertiesPos, propertiesPos + propertiesLength);
-    msg.setProperties(string2messageProperties(raw), raw);
+    msg.adoptProperties(string2messageProperties(raw), raw);
   }
   return msg;
 }
@@ -283,7 +283,8 @@ function utf8Slice(buf: Buffer, start: number, end: number): string {
 }
 
 /** What scanDispatchProperties found (module scratch: the decoder is synchronous). */
-const scanned: { tags: string | undefined; keys: string | undefined; uniqKey: string | undefined } = { tags: undefined, keys: undefined, uniqKey: undefined };
+/** TAGS is only needed as its tagsCode: hashed in place, no substring. */
+const scanned: { tagsCode: number; keys: string | undefined; uniqKey: string | undefined } = { tagsCode: 0, keys: undefined, uniqKey: undefined };
 
 /**
  * One pass over a properties string for the three values a DispatchRequest carries, with the rules of
@@ -300,7 +301,7 @@ function scanDispatchProperties(properties: string): void {
     if (kv > index && kv < end - 1) {
       const keyLength = kv - index;
       if (keyLength === 4) {
-        if (properties.startsWith(MessageConst.PROPERTY_TAGS, index)) scanned.tags = properties.substring(kv + 1, end);
+        if (properties.startsWith(MessageConst.PROPERTY_TAGS, index)) scanned.tagsCode = javaStringHashCodeOfRange(properties, kv + 1, end);
         else if (properties.startsWith(MessageConst.PROPERTY_KEYS, index)) scanned.keys = properties.substring(kv + 1, end);
       } else if (keyLength === UNIQ_KEY_LENGTH && properties.startsWith(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, index)) {
         scanned.uniqKey = properties.substring(kv + 1, end);
@@ -308,6 +309,13 @@ function scanDispatchProperties(properties: string): void {
     }
     index = end + 1;
   }
+}
+
+/** tagsString2tagsCode(s.substring(begin, end)) for a non-empty range: Java's String.hashCode. */
+function javaStringHashCodeOfRange(s: string, begin: number, end: number): number {
+  let h = 0;
+  for (let i = begin; i < end; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h;
 }
 
 const UNIQ_KEY_LENGTH = MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX.length;

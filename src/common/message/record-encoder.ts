@@ -60,14 +60,23 @@ export interface RecordSize {
 
 /** Computes a record's size without encoding it; the store checks limits and file space with it. */
 export function measureRecord(input: RecordEncodeInput): RecordSize {
+  return measureRecordInto(input, { totalSize: 0, bodyLength: 0, topicLength: 0, propertiesLength: 0, appendSeparator: false });
+}
+
+/** measureRecord into `out`, which it returns: a store that measures every put reuses one object. */
+export function measureRecordInto(input: RecordEncodeInput, out: { -readonly [K in keyof RecordSize]: RecordSize[K] }): RecordSize {
   const bodyLength = input.body?.length ?? 0;
   const topicLength = byteLength(input.topic);
   const ownLength = byteLength(input.properties);
   const appendLength = input.appendProperties === undefined ? 0 : byteLength(input.appendProperties);
   const appendSeparator = ownLength > 0 && appendLength > 0 && !endsWithSeparator(input.properties);
   const propertiesLength = ownLength + appendLength + (appendSeparator ? 1 : 0);
-  const totalSize = calMsgLength(input.sysFlag, bodyLength, topicLength, propertiesLength);
-  return { totalSize, bodyLength, topicLength, propertiesLength, appendSeparator };
+  out.totalSize = calMsgLength(input.sysFlag, bodyLength, topicLength, propertiesLength);
+  out.bodyLength = bodyLength;
+  out.topicLength = topicLength;
+  out.propertiesLength = propertiesLength;
+  out.appendSeparator = appendSeparator;
+  return out;
 }
 
 /**

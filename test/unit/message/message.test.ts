@@ -6,6 +6,8 @@ import {
   Message,
   MessageConst,
   MessageExt,
+  MessageExtBatch,
+  MessageExtBrokerInner,
   MessageSysFlag,
   STRING_HASH_SET,
   clearCompressedFlag,
@@ -77,6 +79,34 @@ describe('Message', () => {
     expect(m.propertiesString()).to.equal('WAIT\u0001true\u0002TAGS\u0001A\u0002WAIT\u0001true');
     m.putProperty('TAGS', 'B');
     expect(m.propertiesString()).to.equal('WAIT\u0001true\u0002TAGS\u0001B');
+  });
+
+  it('setProperties copies the map, adoptProperties keeps it; both keep the given properties string', () => {
+    const copied = new Map([['TAGS', 'A']]);
+    const m = new Message('T', 'b');
+    m.setProperties(copied, 'TAGS\u0001A');
+    copied.set('TAGS', 'changed');
+    expect(m.tags).to.equal('A');
+    const adopted = new Map([['TAGS', 'A'], ['KEYS', 'k']]);
+    const n = new MessageExt('T');
+    n.adoptProperties(adopted, 'TAGS\u0001A\u0002KEYS\u0001k');
+    expect(n.properties).to.equal(adopted);
+    expect(n.propertiesString()).to.equal('TAGS\u0001A\u0002KEYS\u0001k');
+    n.putProperty('TAGS', 'B');
+    expect(n.propertiesString()).to.equal('KEYS\u0001k\u0002TAGS\u0001B');
+  });
+
+  it('MessageExt and its subclasses start without properties (no WAIT); Message subclasses keep WAIT', () => {
+    for (const m of [new MessageExt('T'), new MessageExtBrokerInner('T', 'b'), new MessageExtBatch('T', 'b')]) {
+      expect([...m.properties]).to.deep.equal([]);
+      expect(m.propertiesString()).to.equal('');
+      expect(m.waitStoreMsgOK).to.equal(true);
+    }
+    class AppMessage extends Message {}
+    expect([...new AppMessage('T', 'b').properties]).to.deep.equal([['WAIT', 'true']]);
+    const inner = new MessageExtBrokerInner('T', 'b');
+    inner.putProperty('TAGS', 'A');
+    expect(inner.propertiesString()).to.equal('TAGS\u0001A');
   });
 
   it('MessageExt: msgId is UNIQ_KEY when present, else the offset msgId', () => {
