@@ -360,20 +360,33 @@ export class MappedFile {
    * buffered tail) into the read-ahead cache and answers the first `size` of them.
    */
   private async readAhead(cache: ReadAheadCache, pos: number, size: number, shared: boolean): Promise<Buffer> {
+    // Readers of nearby records (a consumer's pulls of several queues interleaved in one CommitLog)
+    // that miss together share the read in flight instead of each reading its own window.
+    const inFlight = cache.pendingRead(this, pos, size);
+    if (inFlight !== undefined) {
+      const w = await inFlight.window;
+      if (w !== undefined) return sliceWindow(w, pos - inFlight.start, size, shared);
+    }
     const generation = this.generation;
     const end = Math.min(pos + cache.windowBytes, this.memStart());
     const window = cache.newWindow(end - pos);
-    let off = 0;
-    while (off < window.length) {
-      const { bytesRead } = await this.handle.read(window, off, window.length - off, pos + off);
-      if (bytesRead === 0) throw new Error(`short read in ${this.fileName} at ${pos + off}`);
-      off += bytesRead;
+    const pending = cache.beginRead(this, pos, end);
+    let filled: Buffer | undefined;
+    try {
+      let off = 0;
+      while (off < window.length) {
+        const { bytesRead } = await this.handle.read(window, off, window.length - off, pos + off);
+        if (bytesRead === 0) throw new Error(`short read in ${this.fileName} at ${pos + off}`);
+        off += bytesRead;
+      }
+      if (generation === this.generation) {
+        cache.put(this, pos, window);
+        filled = window;
+      }
+    } finally {
+      cache.endRead(pending, filled);
     }
-    if (generation === this.generation) cache.put(this, pos, window);
-    if (shared) return window.subarray(0, size);
-    const out = Buffer.allocUnsafe(size);
-    window.copy(out, 0, 0, size);
-    return out;
+    return sliceWindow(window, 0, size, shared);
   }
 
   private isAbleToCommit(leastPages: number): boolean {
@@ -432,6 +445,26 @@ export class MappedFile {
   }
 }
 
+/** `size` bytes at `at` of a window: a view with `shared`, else a copy. */
+function sliceWindow(window: Buffer, at: number, size: number, shared: boolean): Buffer {
+  if (shared) return window.subarray(at, at + size);
+  const out = Buffer.allocUnsafe(size);
+  window.copy(out, 0, at, at + size);
+  return out;
+}
+
+/** A window read in flight: `window` resolves to the filled window, or undefined if it failed or went stale. */
+interface PendingRead {
+  readonly file: MappedFile;
+  readonly start: number;
+  readonly end: number;
+  readonly window: Promise<Buffer | undefined>;
+  resolve(window: Buffer | undefined): void;
+}
+
+/** Spare window buffers a recycling cache keeps at most. */
+const MAX_SPARE_WINDOWS = 4;
+
 /**
  * Windows of committed file bytes read ahead of sequential readers (getMessage of a consumer
  * catching up, reput after a restart), shared by the files of one queue: at most `maxWindows` of
@@ -441,8 +474,9 @@ export class MappedFile {
  */
 export class ReadAheadCache {
   private readonly windows: { file: MappedFile; start: number; buf: Buffer }[] = [];
-  /** Recycling: the memory of the last window replaced, for the next one. */
-  private spare: ArrayBuffer | undefined;
+  /** Recycling: the memory of the last windows replaced, for the next ones. */
+  private readonly spares: ArrayBuffer[] = [];
+  private readonly pending: PendingRead[] = [];
 
   constructor(
     readonly windowBytes: number,
@@ -458,12 +492,31 @@ export class ReadAheadCache {
 
   /** A buffer for a window of `size` ≤ windowBytes bytes (contents stale). */
   newWindow(size: number): Buffer {
-    const spare = this.spare;
-    if (spare !== undefined && spare.byteLength >= size) {
-      this.spare = undefined;
-      return Buffer.from(spare, 0, size);
-    }
+    const spare = this.spares.pop();
+    if (spare !== undefined) return Buffer.from(spare, 0, size);
     return Buffer.allocUnsafeSlow(size);
+  }
+
+  /** A read in flight whose window will hold [pos, pos + size) of `file`, if any. */
+  pendingRead(file: MappedFile, pos: number, size: number): PendingRead | undefined {
+    for (const p of this.pending) if (p.file === file && pos >= p.start && pos + size <= p.end) return p;
+    return undefined;
+  }
+
+  /** Announces a read of [start, end) of `file`; `endRead` must follow. */
+  beginRead(file: MappedFile, start: number, end: number): PendingRead {
+    let resolve: (w: Buffer | undefined) => void = () => undefined;
+    const window = new Promise<Buffer | undefined>((r) => (resolve = r));
+    const p: PendingRead = { file, start, end, window, resolve };
+    this.pending.push(p);
+    return p;
+  }
+
+  /** The read of `p` is over: `window` if it was filled and cached, else undefined (waiters read for themselves). */
+  endRead(p: PendingRead, window: Buffer | undefined): void {
+    const i = this.pending.indexOf(p);
+    if (i >= 0) this.pending.splice(i, 1);
+    p.resolve(window);
   }
 
   /**
@@ -487,7 +540,9 @@ export class ReadAheadCache {
     if (this.windows.length >= this.maxWindows) {
       const replaced = this.windows.shift()!.buf;
       // Only whole windows' memory is worth keeping (a window cut at a file's buffered tail may be small).
-      if (this.recycles && replaced.buffer.byteLength === this.windowBytes && replaced.byteOffset === 0) this.spare = replaced.buffer as ArrayBuffer;
+      if (this.recycles && replaced.buffer.byteLength === this.windowBytes && replaced.byteOffset === 0 && this.spares.length < MAX_SPARE_WINDOWS) {
+        this.spares.push(replaced.buffer as ArrayBuffer);
+      }
     }
     this.windows.push({ file, start, buf });
   }

@@ -175,4 +175,27 @@ describe('store/MappedFile', () => {
     expect(new Set(created).size).to.equal(3);
     await f.shutdown();
   });
+  it('readers that miss together share the window read in flight (one read, every record right)', async () => {
+    const pool = new WriteBufferPool(512, 8);
+    const cache = new ReadAheadCache(256, 4, true);
+    const f = await MappedFile.open(join(dir, offset2FileName(0)), 4096, pool, true, cache);
+    for (let i = 0; i < 32; i++) append(f, Buffer.alloc(32, i + 1));
+    await f.commit(0);
+    let windows = 0;
+    const newWindow = cache.newWindow.bind(cache);
+    cache.newWindow = (size: number) => {
+      windows++;
+      return newWindow(size);
+    };
+    // Eight readers of records 0-7 (all inside the first 256-byte window) issued in one turn, as the
+    // pulls of eight queues interleaved in one CommitLog are: one window read serves them all.
+    const first = await Promise.all(Array.from({ length: 8 }, (_, i) => f.read(i * 32, 32)));
+    first.forEach((r, i) => expect([...r!].every((b) => b === i + 1), `record ${i}`).to.equal(true));
+    expect(windows).to.equal(1);
+    // The next eight records start past that window: one more read for all of them.
+    const next = await Promise.all(Array.from({ length: 8 }, (_, i) => f.read((8 + i) * 32, 32)));
+    next.forEach((r, i) => expect([...r!].every((b) => b === 9 + i), `record ${8 + i}`).to.equal(true));
+    expect(windows).to.equal(2);
+    await f.shutdown();
+  });
 });
