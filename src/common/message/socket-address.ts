@@ -40,10 +40,30 @@ export function writeSocketAddress(buf: Buffer, pos: number, addr: SocketAddress
   return ipLen + 4;
 }
 
+/**
+ * Recently read IPv4 addresses (direct-mapped by ip and port): a consumer decodes a bornHost and a
+ * storeHost per message, nearly always the same few, and would otherwise build two address strings
+ * and objects per message (~10 % of a consuming client's allocation). SocketAddress is read-only, so
+ * records share the object.
+ */
+const V4_CACHE_SIZE = 16;
+const v4CacheKeys = new Float64Array(V4_CACHE_SIZE).fill(-1);
+const v4CacheValues: (SocketAddress | undefined)[] = new Array<SocketAddress | undefined>(V4_CACHE_SIZE).fill(undefined);
+
 /** Reads `ip (4 or 16 bytes) + port` at `pos`. */
 export function readSocketAddress(buf: Buffer, pos: number, v6: boolean): SocketAddress {
-  const ipLen = v6 ? IPV6_LENGTH : IPV4_LENGTH;
-  return { host: ipBytesToString(buf, pos, ipLen), port: buf.readInt32BE(pos + ipLen) };
+  if (v6) return { host: ipBytesToString(buf, pos, IPV6_LENGTH), port: buf.readInt32BE(pos + IPV6_LENGTH) };
+  const ip = buf.readUInt32BE(pos);
+  const port = buf.readInt32BE(pos + IPV4_LENGTH);
+  // ip (32 bits) and a non-negative port below 2^21 fit one exact double key; other ports skip the cache.
+  if (port < 0 || port >= 0x200000) return { host: ipBytesToString(buf, pos, IPV4_LENGTH), port };
+  const key = ip * 0x200000 + port;
+  const slot = ((ip ^ port ^ (ip >>> 16)) & (V4_CACHE_SIZE - 1)) >>> 0;
+  if (v4CacheKeys[slot] === key) return v4CacheValues[slot]!;
+  const addr: SocketAddress = { host: ipBytesToString(buf, pos, IPV4_LENGTH), port };
+  v4CacheKeys[slot] = key;
+  v4CacheValues[slot] = addr;
+  return addr;
 }
 
 /** Java's getBornHostBytes / getStoreHostBytes: a fresh 8- or 20-byte buffer. */
