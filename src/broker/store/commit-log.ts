@@ -311,7 +311,7 @@ export class CommitLog {
       this.beginTimeInLock = 0;
     }
     if (!appended) return;
-    this.commitRealTimeService.wakeup();
+    this.commitRealTimeService.appended();
     this.onAppended();
     if (gcs === undefined) {
       if (!this.config.flushCommitLogTimed) this.flushRealTimeService?.wakeup();

@@ -4,13 +4,27 @@ import type { Logger } from '../../common/logging/logger.js';
  * RocketMQ's ServiceThread on the event loop: one async loop per service, `wakeup()` to cut a wait
  * short (a wakeup that arrives while the loop is busy is remembered, as Java's hasNotified is), and
  * `shutdown()` that stops the loop and awaits its last round. The only timer is the one a wait
- * arms; it is cleared by wakeup and shutdown, so a stopped service leaves nothing scheduled.
+ * arms (a wakeup leaves it armed for the next wait to re-arm); shutdown clears it, so a stopped
+ * service leaves nothing scheduled.
  */
 export abstract class ServiceThread {
   private stopped = false;
   private started = false;
   private notified = false;
-  private waiter: { resolve: () => void; timer: NodeJS.Timeout } | undefined;
+  /** Resolves the wait in progress. */
+  private waiter: (() => void) | undefined;
+  /**
+   * The timer of the last wait, left armed by a wakeup and re-armed with refresh() by the next wait
+   * of the same length: services woken after every group of puts (reput) wait thousands of times a
+   * second, and a Timeout created and cleared per wait was ~1 % of the put path's CPU.
+   */
+  private timer: NodeJS.Timeout | undefined;
+  private timerMillis = -1;
+  private readonly onTimer = (): void => {
+    const resolve = this.waiter;
+    this.waiter = undefined;
+    resolve?.();
+  };
   private loop: Promise<void> | undefined;
 
   constructor(protected readonly log: Logger) {}
@@ -34,11 +48,10 @@ export abstract class ServiceThread {
   }
 
   wakeup(): void {
-    const w = this.waiter;
-    if (w !== undefined) {
+    const resolve = this.waiter;
+    if (resolve !== undefined) {
       this.waiter = undefined;
-      clearTimeout(w.timer);
-      w.resolve();
+      resolve();
     } else {
       this.notified = true;
     }
@@ -57,11 +70,15 @@ export abstract class ServiceThread {
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiter = undefined;
-        resolve();
-      }, intervalMillis);
-      this.waiter = { resolve, timer };
+      this.waiter = resolve;
+      // A timer that fires while the service is busy finds no waiter and does nothing.
+      if (this.timer !== undefined && this.timerMillis === intervalMillis) {
+        this.timer.refresh();
+      } else {
+        if (this.timer !== undefined) clearTimeout(this.timer);
+        this.timerMillis = intervalMillis;
+        this.timer = setTimeout(this.onTimer, intervalMillis);
+      }
     });
   }
 
@@ -79,7 +96,15 @@ export abstract class ServiceThread {
       await this.onShutdown();
     } catch (e: unknown) {
       this.log.error(`${this.serviceName} shutdown work failed`, { error: e });
+    } finally {
+      this.clearTimer();
     }
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerMillis = -1;
   }
 }
 

@@ -9,12 +9,24 @@ export class StoreStats {
   putMessageEntireTimeMax = 0;
   getMessageTimesTotalFound = 0;
   getMessageTransferedMsgCount = 0;
-  readonly putStatusCount = new Map<PutMessageStatus, number>();
   readonly getStatusCount = new Map<GetMessageStatus, number>();
+  /** Puts answered PUT_OK (nearly all of them: a plain counter, not a map update per put). */
+  private putOkCount = 0;
+  /** Puts answered with any other status. */
+  private readonly otherPutStatusCount = new Map<PutMessageStatus, number>();
   private lastSample = { time: Date.now(), puts: 0 };
 
+  /** Puts per answer status. */
+  get putStatusCount(): ReadonlyMap<PutMessageStatus, number> {
+    const out = new Map<PutMessageStatus, number>();
+    if (this.putOkCount > 0) out.set('PUT_OK', this.putOkCount);
+    for (const [status, n] of this.otherPutStatusCount) out.set(status, n);
+    return out;
+  }
+
   onPut(status: PutMessageStatus, bytes: number, msgs: number, elapsedMillis: number): void {
-    this.putStatusCount.set(status, (this.putStatusCount.get(status) ?? 0) + 1);
+    if (status === 'PUT_OK') this.putOkCount++;
+    else this.otherPutStatusCount.set(status, (this.otherPutStatusCount.get(status) ?? 0) + 1);
     if (bytes > 0) {
       this.putMessageTimesTotal += msgs;
       this.putMessageSizeTotal += bytes;

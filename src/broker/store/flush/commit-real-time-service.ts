@@ -42,6 +42,16 @@ export class CommitRealTimeService extends ServiceThread {
     return 'CommitRealTimeService';
   }
 
+  /**
+   * Called after each group of appends, instead of wakeup. In eager mode the service has nothing new
+   * to decide while it waits for the deadline of bytes already buffered and fewer than
+   * EAGER_COMMIT_LEAST_BYTES are buffered: a wakeup per group there only re-armed its timer.
+   */
+  appended(): void {
+    if (this.eager && this.bufferedSince !== 0 && this.queue.uncommittedBytes() < EAGER_COMMIT_LEAST_BYTES) return;
+    this.wakeup();
+  }
+
   protected async runOnce(): Promise<void> {
     if (this.eager) {
       await this.runEagerOnce();

@@ -95,6 +95,9 @@ export class IndexFile {
   private readonly entryChunks = new Map<number, Buffer>();
   /** Chunks whose entries are all on disk, kept for reuse by the next chunks. */
   private readonly spareChunks: Buffer[] = [];
+  /** The chunk puts write into now, and its number (-1: none): no map lookup per put. */
+  private currentChunk: Buffer | undefined;
+  private currentChunkNo = -1;
   /** Entries below this number are on disk. */
   private writtenIndexCount: number;
   private headerDirty: boolean;
@@ -336,6 +339,7 @@ export class IndexFile {
     this.slots = undefined;
     this.entryChunks.clear();
     this.spareChunks.length = 0;
+    this.forgetCurrentChunk();
   }
 
   private chain(op: () => Promise<void>): Promise<void> {
@@ -371,6 +375,7 @@ export class IndexFile {
     for (const [chunkNo, chunk] of this.entryChunks) {
       if ((chunkNo + 1) * ENTRY_CHUNK_ENTRIES > to) continue;
       this.entryChunks.delete(chunkNo);
+      if (chunkNo === this.currentChunkNo) this.forgetCurrentChunk();
       if (this.spareChunks.length < SPARE_CHUNKS) this.spareChunks.push(chunk);
     }
   }
@@ -391,6 +396,7 @@ export class IndexFile {
 
   private chunkFor(n: number): Buffer {
     const chunkNo = Math.floor(n / ENTRY_CHUNK_ENTRIES);
+    if (chunkNo === this.currentChunkNo) return this.currentChunk!;
     let chunk = this.entryChunks.get(chunkNo);
     if (chunk === undefined) {
       // A written chunk's memory, when there is one, else uninitialised memory: only entries put
@@ -400,7 +406,14 @@ export class IndexFile {
       chunk = this.spareChunks.pop() ?? Buffer.allocUnsafeSlow(ENTRY_CHUNK_ENTRIES * INDEX_SIZE);
       this.entryChunks.set(chunkNo, chunk);
     }
+    this.currentChunk = chunk;
+    this.currentChunkNo = chunkNo;
     return chunk;
+  }
+
+  private forgetCurrentChunk(): void {
+    this.currentChunk = undefined;
+    this.currentChunkNo = -1;
   }
 
   private slotValueAt(slotPos: number): number {
