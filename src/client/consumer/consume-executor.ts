@@ -20,7 +20,8 @@ export class ConsumeExecutor<T> {
 
   constructor(
     private maxConcurrency: number,
-    private readonly run: (item: T) => Promise<void>,
+    /** A task; undefined when it finished synchronously. */
+    private readonly run: (item: T) => Promise<void> | undefined,
     private readonly log: Logger,
   ) {}
 
@@ -73,13 +74,20 @@ export class ConsumeExecutor<T> {
         this.head = 0;
       }
       this.running++;
-      let started: Promise<void>;
+      let started: Promise<void> | undefined;
       try {
         started = this.run(item);
       } catch (e) {
-        started = Promise.reject(e);
+        this.log.error('consume task failed', { error: e instanceof Error ? e.message : String(e) });
+        started = undefined;
       }
-      started.then(this.onDone, this.onFailed);
+      if (started !== undefined) {
+        started.then(this.onDone, this.onFailed);
+      } else {
+        // Finished synchronously: free the slot here, the loop takes the next task.
+        this.running--;
+        if (this.stopped) this.notifyIdle();
+      }
     }
   }
 
@@ -90,12 +98,15 @@ export class ConsumeExecutor<T> {
 
   private readonly onDone = (): void => {
     this.running--;
-    if (!this.stopped) {
-      this.pump();
-    } else if (this.running === 0 && this.idleWaiters.length > 0) {
+    if (!this.stopped) this.pump();
+    else this.notifyIdle();
+  };
+
+  private notifyIdle(): void {
+    if (this.running === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
     }
-  };
+  }
 }

@@ -9,6 +9,10 @@ import { ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus, type MessageList
 
 const MILLIS_PER_MINUTE = 60_000;
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
 /** One batch of up to consumeMessageBatchMaxSize messages of one queue (Java's inner ConsumeRequest). */
 export interface ConcurrentlyConsumeRequest {
   msgs: MessageExt[];
@@ -100,47 +104,85 @@ export class ConsumeMessageConcurrentlyService implements ConsumeMessageService 
     return result;
   }
 
-  /** ConsumeRequest.run: call the listener (a throw or an unknown answer = RECONSUME_LATER), then processConsumeResult. */
-  async run(request: ConcurrentlyConsumeRequest): Promise<void> {
+  /**
+   * ConsumeRequest.run: call the listener (a throw or an unknown answer = RECONSUME_LATER), then
+   * processConsumeResult. A listener that answers synchronously and a batch that needs no send-back
+   * finish synchronously (undefined): no promise, no microtask per message on the common path.
+   */
+  run(request: ConcurrentlyConsumeRequest): Promise<void> | undefined {
     const { processQueue, messageQueue, msgs } = request;
     if (processQueue.dropped) {
       this.host.log.info('the message queue not be able to consume, because it is dropped', { topic: messageQueue.topic, queueId: messageQueue.queueId });
-      return;
+      return undefined;
     }
     const context = new ConsumeConcurrentlyContext(messageQueue);
     this.host.resetRetryAndNamespace(msgs);
     const begin = Date.now();
-    const startText = String(begin);
+    const startText = this.timestampText(begin);
     for (const msg of msgs) msg.putProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP, startText);
-    let status: ConsumeConcurrentlyStatus | undefined;
+    let answer: unknown;
     try {
-      const answer: unknown = await this.messageListener.consumeMessage(msgs, context);
-      if (answer === ConsumeConcurrentlyStatus.CONSUME_SUCCESS || answer === ConsumeConcurrentlyStatus.RECONSUME_LATER) status = answer;
+      answer = this.messageListener.consumeMessage(msgs, context);
     } catch (e) {
-      this.host.log.warn('consumeMessage exception', { group: this.host.settings.consumerGroup, topic: messageQueue.topic, queueId: messageQueue.queueId, error: errorText(e) });
+      this.warnListenerThrew(e, messageQueue);
+      return this.afterListener(undefined, begin, context, request);
     }
+    if (isThenable(answer)) return this.awaitListener(answer, begin, context, request);
+    return this.afterListener(answer, begin, context, request);
+  }
+
+  private async awaitListener(answer: PromiseLike<unknown>, begin: number, context: ConsumeConcurrentlyContext, request: ConcurrentlyConsumeRequest): Promise<void> {
+    let settled: unknown;
+    try {
+      settled = await answer;
+    } catch (e) {
+      this.warnListenerThrew(e, request.messageQueue);
+      settled = undefined;
+    }
+    await this.afterListener(settled, begin, context, request);
+  }
+
+  private afterListener(answer: unknown, begin: number, context: ConsumeConcurrentlyContext, request: ConcurrentlyConsumeRequest): Promise<void> | undefined {
+    const { processQueue, messageQueue } = request;
+    let status: ConsumeConcurrentlyStatus | undefined;
+    if (answer === ConsumeConcurrentlyStatus.CONSUME_SUCCESS || answer === ConsumeConcurrentlyStatus.RECONSUME_LATER) status = answer;
     const consumeRT = Date.now() - begin;
     if (status === undefined) {
       this.host.log.warn('consumeMessage return null or threw, Group: RECONSUME_LATER', { group: this.host.settings.consumerGroup, topic: messageQueue.topic });
       status = ConsumeConcurrentlyStatus.RECONSUME_LATER;
     }
     this.host.consumerStatsManager.incConsumeRT(messageQueue.topic, consumeRT);
-    if (!processQueue.dropped) {
-      await this.processConsumeResult(status, context, request);
-    } else {
-      this.host.log.warn('processQueue is dropped without process consume result', { topic: messageQueue.topic, queueId: messageQueue.queueId });
-    }
+    if (!processQueue.dropped) return this.processConsumeResult(status, context, request);
+    this.host.log.warn('processQueue is dropped without process consume result', { topic: messageQueue.topic, queueId: messageQueue.queueId });
+    return undefined;
   }
+
+  private warnListenerThrew(e: unknown, messageQueue: MessageQueue): void {
+    this.host.log.warn('consumeMessage exception', { group: this.host.settings.consumerGroup, topic: messageQueue.topic, queueId: messageQueue.queueId, error: errorText(e) });
+  }
+
+  /** String(millis), the same string again while the clock stays on one millisecond. */
+  private timestampText(millis: number): string {
+    if (millis !== this.lastTimestamp) {
+      this.lastTimestamp = millis;
+      this.lastTimestampText = String(millis);
+    }
+    return this.lastTimestampText;
+  }
+
+  private lastTimestamp = Number.NaN;
+  private lastTimestampText = '';
 
   /**
    * processConsumeResult (§11.5): messages after ackIndex failed. Broadcasting drops them (logged);
    * clustering sends each back — a message whose send-back fails is retried locally after 5 s with
    * reconsumeTimes + 1 and kept out of this removal, so the offset cannot pass it. The rest leave
    * the ProcessQueue and the offset moves (increase only) to the lowest message still cached.
+   * Synchronous (undefined) when nothing is sent back.
    */
-  async processConsumeResult(status: ConsumeConcurrentlyStatus, context: ConsumeConcurrentlyContext, request: ConcurrentlyConsumeRequest): Promise<void> {
+  processConsumeResult(status: ConsumeConcurrentlyStatus, context: ConsumeConcurrentlyContext, request: ConcurrentlyConsumeRequest): Promise<void> | undefined {
     const msgs = request.msgs;
-    if (msgs.length === 0) return;
+    if (msgs.length === 0) return undefined;
     const topic = request.messageQueue.topic;
     const stats = this.host.consumerStatsManager;
     let ackIndex = context.ackIndex;
@@ -158,22 +200,33 @@ export class ConsumeMessageConcurrentlyService implements ConsumeMessageService 
       for (let i = ackIndex + 1; i < msgs.length; i++) {
         this.host.log.warn('BROADCASTING, the message consume failed, drop it', { msgId: msgs[i]?.msgId, topic });
       }
-    } else {
-      const msgBackFailed: MessageExt[] = [];
-      for (let i = ackIndex + 1; i < msgs.length; i++) {
-        const msg = msgs[i] as MessageExt;
-        if (!(await this.sendMessageBack(msg, context))) {
-          msg.reconsumeTimes = msg.reconsumeTimes + 1;
-          msgBackFailed.push(msg);
-        }
-      }
-      if (msgBackFailed.length > 0) {
-        const failed = new Set(msgBackFailed);
-        request.msgs = msgs.filter((m) => !failed.has(m));
-        this.submitConsumeRequestLater(msgBackFailed, request.processQueue, request.messageQueue);
+    } else if (ackIndex + 1 < msgs.length) {
+      return this.sendBackFailed(ackIndex, context, request);
+    }
+    this.removeConsumed(request);
+    return undefined;
+  }
+
+  /** The clustering send-back of msgs[ackIndex + 1 ..], then the removal. */
+  private async sendBackFailed(ackIndex: number, context: ConsumeConcurrentlyContext, request: ConcurrentlyConsumeRequest): Promise<void> {
+    const msgs = request.msgs;
+    const msgBackFailed: MessageExt[] = [];
+    for (let i = ackIndex + 1; i < msgs.length; i++) {
+      const msg = msgs[i] as MessageExt;
+      if (!(await this.sendMessageBack(msg, context))) {
+        msg.reconsumeTimes = msg.reconsumeTimes + 1;
+        msgBackFailed.push(msg);
       }
     }
+    if (msgBackFailed.length > 0) {
+      const failed = new Set(msgBackFailed);
+      request.msgs = msgs.filter((m) => !failed.has(m));
+      this.submitConsumeRequestLater(msgBackFailed, request.processQueue, request.messageQueue);
+    }
+    this.removeConsumed(request);
+  }
 
+  private removeConsumed(request: ConcurrentlyConsumeRequest): void {
     const offset = request.processQueue.removeMessage(request.msgs);
     if (offset >= 0 && !request.processQueue.dropped) {
       this.host.getOffsetStore().updateOffset(request.messageQueue, offset, true);

@@ -58,6 +58,26 @@ describe('ConsumeExecutor', () => {
     assert.equal(seen.length, 5010);
   });
 
+  it('a task that finishes synchronously (undefined) frees its slot at once; mixed with async ones order holds', async () => {
+    const started: number[] = [];
+    const g = gatedRunner();
+    const ex = new ConsumeExecutor<number>(2, (n) => {
+      started.push(n);
+      return n % 3 === 0 ? g.run(n) : undefined; // every third item stays open until released
+    }, log);
+    for (let i = 0; i < 10; i++) ex.submit(i);
+    // 0 holds a slot; 1 and 2 finish synchronously in the other; 3 takes it and holds: two open.
+    assert.deepEqual(started, [0, 1, 2, 3]);
+    assert.equal(ex.activeCount, 2);
+    while (ex.queueSize > 0 || ex.activeCount > 0) {
+      g.releaseAll();
+      await settle();
+    }
+    assert.deepEqual(started, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await ex.shutdown(1000);
+    assert.equal(ex.submit(10), false);
+  });
+
   it('a failing or throwing item is logged and frees its slot', async () => {
     const ran: number[] = [];
     const ex = new ConsumeExecutor<number>(1, (n) => {
