@@ -2,6 +2,7 @@ import type { Logger } from '../../common/logging/logger.js';
 import type { RemotingChannel } from '../../common/remoting/remoting-channel.js';
 import type { RemotingCommand } from '../../common/remoting/remoting-command.js';
 import type { MessageArrivingListener } from '../store/dispatcher.js';
+import type { MessageFilter } from '../store/get-message-result.js';
 
 /** PullRequestHoldService re-checks every held key this often with long polling on (5 s) … */
 export const LONG_POLLING_CHECK_INTERVAL_MILLIS = 5000;
@@ -14,8 +15,8 @@ export interface PullRequest {
   readonly timeoutMillis: number;
   /** The requested queue offset: a message at or beyond it answers the pull. */
   readonly pullFromThisOffset: number;
-  /** The subscription's ConsumeQueue filter (tagsCode); undefined tagsCode = the periodic check. */
-  isMatchedByConsumeQueue(tagsCode: number): boolean;
+  /** The subscription's ConsumeQueue filter (tagsCode); a notify without tagsCode (the periodic check) skips it. */
+  readonly filter: MessageFilter;
 }
 
 export interface PullRequestHoldServiceOptions {
@@ -111,7 +112,7 @@ export class PullRequestHoldService implements MessageArrivingListener {
     for (const req of pending) {
       if (!req.channel.isActive) continue;
       if (newestOffset <= req.pullFromThisOffset) newestOffset = this.opts.maxOffsetInQueue(topic, queueId);
-      if (newestOffset > req.pullFromThisOffset && (tagsCode === undefined || req.isMatchedByConsumeQueue(tagsCode))) {
+      if (newestOffset > req.pullFromThisOffset && (tagsCode === undefined || req.filter.isMatchedByConsumeQueue(tagsCode))) {
         this.wake(req);
       } else if (now >= req.suspendTimestamp + req.timeoutMillis) {
         this.wake(req);

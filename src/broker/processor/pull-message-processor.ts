@@ -83,19 +83,14 @@ export class PullMessageProcessor implements RequestProcessor {
     const d = this.deps;
     // Early refusals carry the (empty) PullMessageResponseHeader: `"extFields":{}` as Java writes it.
     const response = RemotingCommand.createResponse(request, ResponseCode.SYSTEM_ERROR, undefined, {});
-    const refuse = (code: number, remark: string): RemotingCommand => {
-      response.code = code;
-      response.remark = remark;
-      return response;
-    };
     if (!isReadable(d.brokerConfig.brokerPermission)) {
-      return refuse(ResponseCode.NO_PERMISSION, `the broker[${d.brokerConfig.brokerIP1}] pulling message is forbidden`);
+      return refuse(response, ResponseCode.NO_PERMISSION, `the broker[${d.brokerConfig.brokerIP1}] pulling message is forbidden`);
     }
     const groupConfig = d.subscriptionGroupManager.findSubscriptionGroupConfig(header.consumerGroup);
     if (groupConfig === undefined) {
-      return refuse(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group [${header.consumerGroup}] does not exist, ${suggestTodo(FAQ_URL)}`);
+      return refuse(response, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group [${header.consumerGroup}] does not exist, ${suggestTodo(FAQ_URL)}`);
     }
-    if (!groupConfig.consumeEnable) return refuse(ResponseCode.NO_PERMISSION, `subscription group no permission, ${header.consumerGroup}`);
+    if (!groupConfig.consumeEnable) return refuse(response, ResponseCode.NO_PERMISSION, `subscription group no permission, ${header.consumerGroup}`);
 
     const hasCommitOffsetFlag = (header.sysFlag & PullSysFlag.FLAG_COMMIT_OFFSET) !== 0;
     const hasSuspendFlag = (header.sysFlag & PullSysFlag.FLAG_SUSPEND) !== 0;
@@ -103,11 +98,12 @@ export class PullMessageProcessor implements RequestProcessor {
 
     const topicConfig = d.topicConfigManager.selectTopicConfig(header.topic);
     if (topicConfig === undefined) {
-      return refuse(ResponseCode.TOPIC_NOT_EXIST, `topic[${header.topic}] not exist, apply first please! ${suggestTodo(FAQ_URL)}`);
+      return refuse(response, ResponseCode.TOPIC_NOT_EXIST, `topic[${header.topic}] not exist, apply first please! ${suggestTodo(FAQ_URL)}`);
     }
-    if (!isReadable(topicConfig.perm)) return refuse(ResponseCode.NO_PERMISSION, `the topic[${header.topic}] pulling message is forbidden`);
+    if (!isReadable(topicConfig.perm)) return refuse(response, ResponseCode.NO_PERMISSION, `the topic[${header.topic}] pulling message is forbidden`);
     if (header.queueId < 0 || header.queueId >= topicConfig.readQueueNums) {
       return refuse(
+        response,
         ResponseCode.SYSTEM_ERROR,
         `queueId[${header.queueId}] is illegal, topic:[${header.topic}] topicConfig.readQueueNums:[${topicConfig.readQueueNums}] consumer:[${channel.remoteAddress}]`,
       );
@@ -119,25 +115,25 @@ export class PullMessageProcessor implements RequestProcessor {
         subscriptionData = buildSubscriptionDataOfType(header.topic, header.subscription, header.expressionType, header.subVersion);
       } catch (e: unknown) {
         d.log.warn('parse the consumer subscription failed', { group: header.consumerGroup, subscription: header.subscription, error: e });
-        return refuse(ResponseCode.SUBSCRIPTION_PARSE_FAILED, 'parse the consumer\'s subscription failed');
+        return refuse(response, ResponseCode.SUBSCRIPTION_PARSE_FAILED, 'parse the consumer\'s subscription failed');
       }
     } else {
       const groupInfo = d.consumerManager.getConsumerGroupInfo(header.consumerGroup);
       if (groupInfo === undefined) {
-        return refuse(ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's group info not exist${suggestTodo(FAQ_URL)}`);
+        return refuse(response, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's group info not exist${suggestTodo(FAQ_URL)}`);
       }
       if (!groupConfig.consumeBroadcastEnable && groupInfo.messageModel === 'BROADCASTING') {
-        return refuse(ResponseCode.NO_PERMISSION, `the consumer group[${header.consumerGroup}] can not consume by broadcast way`);
+        return refuse(response, ResponseCode.NO_PERMISSION, `the consumer group[${header.consumerGroup}] can not consume by broadcast way`);
       }
       subscriptionData = groupInfo.findSubscriptionData(header.topic);
       if (subscriptionData === undefined) {
-        return refuse(ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's subscription not exist${suggestTodo(FAQ_URL)}`);
+        return refuse(response, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's subscription not exist${suggestTodo(FAQ_URL)}`);
       }
-      if (subscriptionData.subVersion < header.subVersion) return refuse(ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
+      if (subscriptionData.subVersion < header.subVersion) return refuse(response, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
     }
     if (!isTagType(subscriptionData.expressionType)) {
       // SQL92 needs enablePropertyFilter and the filter machinery, which this broker does not have.
-      return refuse(ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${subscriptionData.expressionType}`);
+      return refuse(response, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${subscriptionData.expressionType}`);
     }
 
     const filter = createTagFilter(subscriptionData);
@@ -172,7 +168,7 @@ export class PullMessageProcessor implements RequestProcessor {
         suspendTimestamp: Date.now(),
         timeoutMillis,
         pullFromThisOffset: header.queueOffset,
-        isMatchedByConsumeQueue: (tagsCode) => filter.isMatchedByConsumeQueue(tagsCode),
+        filter,
       });
       if (held) answer = null;
     } else if (response.code === ResponseCode.PULL_OFFSET_MOVED) {
@@ -190,6 +186,13 @@ export class PullMessageProcessor implements RequestProcessor {
     }
     return answer;
   }
+}
+
+/** An early refusal: `response` with `code` and `remark` (a module function: no closure per pull). */
+function refuse(response: RemotingCommand, code: number, remark: string): RemotingCommand {
+  response.code = code;
+  response.remark = remark;
+  return response;
 }
 
 /** GetMessageStatus → response code on a master (PROTOCOL.md §9.4). */

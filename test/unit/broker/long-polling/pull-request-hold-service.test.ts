@@ -25,7 +25,7 @@ function pull(offset: number, opts: { ch?: RemotingChannel; timeoutMillis?: numb
     suspendTimestamp: opts.suspendTimestamp ?? Date.now(),
     timeoutMillis: opts.timeoutMillis ?? 15_000,
     pullFromThisOffset: offset,
-    isMatchedByConsumeQueue: (tagsCode) => opts.tags === undefined || opts.tags.includes(tagsCode),
+    filter: { isMatchedByConsumeQueue: (tagsCode) => opts.tags === undefined || opts.tags.includes(tagsCode) },
   };
 }
 
