@@ -561,7 +561,8 @@ export function decodeJsonHeaderText(text: string): RemotingCommand {
  * entries carry nothing and are removed.
  */
 function scalarsAsStrings(ext: Record<string, unknown>): ExtFields {
-  for (const k of Object.keys(ext)) {
+  // for-in rather than Object.keys: no key array per decoded frame (deleting the current key is allowed).
+  for (const k in ext) {
     const v = ext[k];
     if (typeof v === 'string') continue;
     if (v === null || v === undefined) delete ext[k];
