@@ -32,9 +32,11 @@ const EAGER_COMMIT_BUFFERS = 3;
 /**
  * Read-ahead for getMessage of data already on disk: 8 windows of 256 KiB (2 MiB per CommitLog), so
  * consumers pulling the queues of a topic side by side share a window instead of a syscall each.
+ * Each window reads 64 KiB beyond its end, so records up to that size never straddle two windows.
  */
 const READ_AHEAD_WINDOW_BYTES = 256 * 1024;
 const READ_AHEAD_WINDOWS = 8;
+const READ_AHEAD_OVERHANG_BYTES = 64 * 1024;
 
 /** What an append attempt needs before it can go on: a new file, or a write buffer freed by a commit. */
 const NEED_FILE = 1;
@@ -127,7 +129,7 @@ export class CommitLog {
     this.bufferSize = effectiveWriteBufferSize(config);
     const pool = new WriteBufferPool(this.bufferSize, config.transientStorePoolEnable ? config.transientStorePoolSize : EAGER_COMMIT_BUFFERS);
     // getMessage, HA and the reput only ever get copies of CommitLog bytes: its windows can be recycled.
-    const readAhead = new ReadAheadCache(READ_AHEAD_WINDOW_BYTES, READ_AHEAD_WINDOWS, true);
+    const readAhead = new ReadAheadCache(READ_AHEAD_WINDOW_BYTES, READ_AHEAD_WINDOWS, true, READ_AHEAD_OVERHANG_BYTES);
     this.mappedFileQueue = new MappedFileQueue(commitLogDir(config), config.mappedFileSizeCommitLog, pool, log, readAhead);
     const q = this.mappedFileQueue;
     const sync = config.flushDiskType === 'SYNC_FLUSH';

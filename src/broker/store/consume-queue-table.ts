@@ -20,8 +20,11 @@ const CQ_WRITE_BUFFER_BYTES = 64 * 1024;
 export class ConsumeQueueTable implements CommitLogDispatcher {
   private readonly table = new Map<string, Map<number, ConsumeQueue>>();
   private readonly pool: WriteBufferPool;
-  /** Read-ahead windows of unit bytes, shared by every queue so memory stays bounded (32 × 64 KiB). */
-  private readonly readAhead = new ReadAheadCache(64 * 1024, 32);
+  /**
+   * Read-ahead windows of unit bytes, shared by every queue so memory stays bounded (32 × 80 KiB):
+   * 64 KiB each plus 16 KiB more, a pull's whole scan (16,000 bytes), so no scan straddles two windows.
+   */
+  private readonly readAhead = new ReadAheadCache(64 * 1024, 32, false, 16 * 1024);
   readonly rootDir: string;
 
   constructor(

@@ -198,4 +198,26 @@ describe('store/MappedFile', () => {
     expect(windows).to.equal(2);
     await f.shutdown();
   });
+  it('windows are aligned and read overhangBytes further: a record across a window boundary needs no second window', async () => {
+    const pool = new WriteBufferPool(512, 8);
+    const cache = new ReadAheadCache(128, 4, true, 64);
+    const f = await MappedFile.open(join(dir, offset2FileName(0)), 4096, pool, true, cache);
+    for (let i = 0; i < 24; i++) append(f, Buffer.alloc(48, i + 1)); // records at 0, 48, 96 (crosses 128), 144, ...
+    await f.commit(0);
+    const starts: number[] = [];
+    const beginRead = cache.beginRead.bind(cache);
+    cache.beginRead = (file, start, end) => {
+      starts.push(start);
+      return beginRead(file, start, end);
+    };
+    // Read from the middle first: the window is the aligned one, [128, 320), not one starting at 144.
+    expect([...(await f.read(144, 48))!].every((b) => b === 4)).to.equal(true);
+    for (let i = 0; i < 8; i++) {
+      const r = (await f.read(i * 48, 48))!;
+      expect([...r].every((b) => b === i + 1), `record ${i}`).to.equal(true);
+    }
+    // [0, 192) serves records 0-3 (record 2 ends at 144, past 128), [128, 320) records 3-5, [256, 448) records 6-7.
+    expect(starts).to.deep.equal([128, 0, 256]);
+    await f.shutdown();
+  });
 });
