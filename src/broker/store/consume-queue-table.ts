@@ -7,7 +7,7 @@ import { ConsumeQueue } from './consume-queue.js';
 import { isConsumable, type CommitLogDispatcher } from './dispatcher.js';
 import { ServiceThread } from './service-thread.js';
 import { consumeQueueRootDir, type MessageStoreConfig } from './store-config.js';
-import { ReadAheadCache } from './mapped-file.js';
+import { ReadAheadCache } from './read-ahead-cache.js';
 import { WriteBufferPool } from './write-buffer-pool.js';
 
 /** Write buffer per ConsumeQueue file: 3,276 units; small because there is one per queue. */

@@ -4,7 +4,7 @@ import type { Logger } from '../../common/logging/logger.js';
 import { readInt64BE, writeInt64BE } from '../../common/message/index.js';
 import { putInt32, putInt64 } from '../../common/util/big-endian.js';
 import { MappedFileQueue } from './mapped-file-queue.js';
-import type { ReadAheadCache } from './mapped-file.js';
+import type { ReadAheadCache } from './read-ahead-cache.js';
 import type { WriteBufferPool } from './write-buffer-pool.js';
 
 /** ConsumeQueue.CQ_STORE_UNIT_SIZE: commitLogOffset int64, size int32, tagsCode int64. */

@@ -2,7 +2,8 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Logger } from '../../common/logging/logger.js';
-import { MappedFile, offset2FileName, type ReadAheadCache } from './mapped-file.js';
+import { MappedFile, offset2FileName } from './mapped-file.js';
+import type { ReadAheadCache } from './read-ahead-cache.js';
 import type { WriteBufferPool } from './write-buffer-pool.js';
 
 /**

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 
 import { createLogger } from '../../../src/common/logging/logger.js';
-import { MappedFile, ReadAheadCache, offset2FileName } from '../../../src/broker/store/mapped-file.js';
+import { MappedFile, offset2FileName } from '../../../src/broker/store/mapped-file.js';
+import { ReadAheadCache } from '../../../src/broker/store/read-ahead-cache.js';
 import { MappedFileQueue } from '../../../src/broker/store/mapped-file-queue.js';
 import { WriteBufferPool } from '../../../src/broker/store/write-buffer-pool.js';
 
