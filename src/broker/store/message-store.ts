@@ -229,9 +229,10 @@ export class DefaultMessageStore {
       const refusal = this.checkStoreStatus() ?? checkMessage(msg, this.config.maxMessageSize);
       if (refusal !== undefined) return Promise.resolve(this.count(refusal, Date.now()));
       begin = Date.now();
-      // Without HA the CommitLog's promise is the put's (counted through onPutDone before it
-      // resolves): one promise and no continuation per put on the hot path of every send.
-      if (this.haService === undefined) return this.commitLog.putMessage(msg, begin);
+      // Without HA waiting (no HA service, or not a SYNC_MASTER put that waits for the store) the
+      // CommitLog's promise is the put's (counted through onPutDone before it resolves): one promise
+      // and no continuation per put on the hot path of every send.
+      if (this.haService === undefined || this.config.brokerRole !== 'SYNC_MASTER' || !msg.waitStoreMsgOK) return this.commitLog.putMessage(msg, begin);
       put = this.commitLog.putMessage(msg);
     } catch (e: unknown) {
       return Promise.reject(e);
