@@ -105,7 +105,7 @@ export class PullRequestHoldService implements MessageArrivingListener {
     if (list === undefined || list.length === 0) return;
     const now = Date.now();
     // Detach the pulls first: a woken pull may be re-suspended (into `list`) before this returns.
-    const pending = list.length === 1 ? [list[0]!] : list.slice();
+    const pending = list.slice();
     list.length = 0;
     this.held -= pending.length;
     let newestOffset = maxOffset;
@@ -134,13 +134,16 @@ export class PullRequestHoldService implements MessageArrivingListener {
   /** checkHoldRequest: every queue against its current max offset (catches timeouts and missed arrivals); drops empty entries. */
   private checkHoldRequest(): void {
     for (const [topic, queues] of [...this.pullRequestTable]) {
+      let held = false;
       for (let queueId = 0; queueId < queues.length; queueId++) {
-        if ((queues[queueId]?.length ?? 0) > 0) this.notifyMessageArriving(topic, queueId, this.opts.maxOffsetInQueue(topic, queueId));
+        const list = queues[queueId];
+        if (list === undefined) continue;
+        // A woken pull is answered asynchronously, never re-suspended in here: what is left stays held.
+        if (list.length > 0) this.notifyMessageArriving(topic, queueId, this.opts.maxOffsetInQueue(topic, queueId));
+        if (list.length === 0) queues[queueId] = undefined;
+        else held = true;
       }
-      for (let queueId = 0; queueId < queues.length; queueId++) {
-        if (queues[queueId]?.length === 0) queues[queueId] = undefined;
-      }
-      if (queues.every((list) => list === undefined)) this.pullRequestTable.delete(topic);
+      if (!held) this.pullRequestTable.delete(topic);
     }
   }
 

@@ -64,8 +64,8 @@ export class ConsumeQueue {
       if (data === undefined) break;
       let pos = 0;
       for (; pos + CQ_STORE_UNIT_SIZE <= data.length; pos += CQ_STORE_UNIT_SIZE) {
-        const offset = readInt64BE(data, pos);
-        const size = data.readInt32BE(pos + 8);
+        const offset = unitCommitLogOffset(data, pos);
+        const size = unitSize(data, pos);
         if (offset < 0 || size <= 0) break;
         if (size !== PRE_BLANK_SIZE) maxPhysicOffset = offset + size;
       }
@@ -281,5 +281,18 @@ export class ConsumeQueue {
 }
 
 export function readUnit(buf: Buffer, pos: number): CqUnit {
-  return { commitLogOffset: readInt64BE(buf, pos), size: buf.readInt32BE(pos + 8), tagsCode: readInt64BE(buf, pos + 12) };
+  return { commitLogOffset: unitCommitLogOffset(buf, pos), size: unitSize(buf, pos), tagsCode: unitTagsCode(buf, pos) };
+}
+
+/** The fields of the unit at `pos` one at a time, for hot loops that need no CqUnit object. */
+export function unitCommitLogOffset(buf: Buffer, pos: number): number {
+  return readInt64BE(buf, pos);
+}
+
+export function unitSize(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos + 8);
+}
+
+export function unitTagsCode(buf: Buffer, pos: number): number {
+  return readInt64BE(buf, pos + 12);
 }

@@ -1,8 +1,7 @@
 import { totalmem } from 'node:os';
 
 import type { CommitLog } from './commit-log.js';
-import { readInt64BE } from '../../common/message/int64.js';
-import { CQ_STORE_UNIT_SIZE, type ConsumeQueue } from './consume-queue.js';
+import { CQ_STORE_UNIT_SIZE, unitCommitLogOffset, unitSize, unitTagsCode, type ConsumeQueue } from './consume-queue.js';
 import type { GetMessageResult, GetMessageStatus, MessageFilter } from './get-message-result.js';
 import type { MessageStoreConfig } from './store-config.js';
 
@@ -51,9 +50,9 @@ export async function getMessage(
   let i = 0;
   for (; i + CQ_STORE_UNIT_SIZE <= units.length; i += CQ_STORE_UNIT_SIZE) {
     // The unit's fields read in place (readUnit's object per unit, 32 per pull, is not needed here).
-    const offsetPy = readInt64BE(units, i);
-    const sizePy = units.readInt32BE(i + 8);
-    const tagsCode = readInt64BE(units, i + 12);
+    const offsetPy = unitCommitLogOffset(units, i);
+    const sizePy = unitSize(units, i);
+    const tagsCode = unitTagsCode(units, i);
     maxPhyOffsetPulling = offsetPy;
     if (nextPhyFileStartOffset !== Number.MIN_SAFE_INTEGER && offsetPy < nextPhyFileStartOffset) continue;
     const isInDisk = maxOffsetPy - offsetPy > memory;

@@ -102,10 +102,7 @@ export class ReadAheadCache {
     for (let i = ws.length - 1; i >= 0; i--) {
       const w = ws[i]!;
       if (w.file !== file || pos < w.start || pos + size > w.start + w.buf.length) continue;
-      if (shared) return w.buf.subarray(pos - w.start, pos - w.start + size);
-      const out = Buffer.allocUnsafe(size);
-      w.buf.copy(out, 0, pos - w.start, pos - w.start + size);
-      return out;
+      return sliceWindow(w.buf, pos - w.start, size, shared);
     }
     return undefined;
   }
