@@ -78,7 +78,7 @@ export class ConsumeExecutor<T> {
       try {
         started = this.run(item);
       } catch (e) {
-        this.log.error('consume task failed', { error: e instanceof Error ? e.message : String(e) });
+        this.logFailed(e);
         started = undefined;
       }
       if (started !== undefined) {
@@ -92,9 +92,13 @@ export class ConsumeExecutor<T> {
   }
 
   private readonly onFailed = (e: unknown): void => {
-    this.log.error('consume task failed', { error: e instanceof Error ? e.message : String(e) });
+    this.logFailed(e);
     this.onDone();
   };
+
+  private logFailed(e: unknown): void {
+    this.log.error('consume task failed', { error: e instanceof Error ? e.message : String(e) });
+  }
 
   private readonly onDone = (): void => {
     this.running--;
