@@ -173,7 +173,7 @@ interface RunOptions {
 async function runOnce(o: RunOptions): Promise<BenchResult> {
   const deliveries = new Uint32Array(o.messages);
   const latency = new LatencyRecorder();
-  const dump = o.dumpTo !== undefined && o.dumpTo !== '' ? new Float64Array(o.messages * 2) : undefined;
+  const dump = o.dumpTo !== undefined ? new Float64Array(o.messages * 2) : undefined;
   let distinct = 0;
   let duplicates = 0;
   let lastFirstDelivery = 0;
@@ -197,10 +197,11 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
           duplicates++;
           continue;
         }
-        if (!o.drain) latency.record(now - body.readDoubleBE(4));
+        const sentAt = body.readDoubleBE(4);
+        if (!o.drain) latency.record(now - sentAt);
         if (dump !== undefined) {
-          dump[2 * i] = body.readDoubleBE(4);
-          dump[2 * i + 1] = now - dump[2 * i]!;
+          dump[2 * i] = sentAt;
+          dump[2 * i + 1] = now - sentAt;
         }
         lastFirstDelivery = performance.now();
         if (distinct === 0) firstDelivery = lastFirstDelivery;
