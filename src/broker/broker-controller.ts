@@ -174,6 +174,8 @@ export class BrokerController {
     this.pullMessageProcessor = new PullMessageProcessor({
       brokerConfig: bc,
       brokerRole,
+      offsetCheckInSlave: () => this.messageStoreConfig.offsetCheckInSlave,
+      storeHost: () => this.storeHost,
       store,
       topicConfigManager: this.topicConfigManager,
       subscriptionGroupManager: this.subscriptionGroupManager,

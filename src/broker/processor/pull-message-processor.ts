@@ -1,6 +1,10 @@
 import type { Logger } from '../../common/logging/logger.js';
 import { isReadable } from '../../common/protocol/body/perm-name.js';
+import type { MessageExtBrokerInner } from '../../common/message/message-ext-broker-inner.js';
+import type { SocketAddress } from '../../common/message/socket-address.js';
 import { buildSubscriptionDataOfType } from '../../common/protocol/body/filter-api.js';
+import { createMessageQueue } from '../../common/protocol/body/message-queue.js';
+import type { OffsetMovedEvent } from '../../common/protocol/body/offset-moved-event.js';
 import { SUB_ALL, isTagType, type SubscriptionData } from '../../common/protocol/body/subscription-data.js';
 import { readHeader, setHeader } from '../../common/protocol/headers/command-header.js';
 import { PullMessageRequestHeader, PullMessageResponseHeader } from '../../common/protocol/headers/pull-message.js';
@@ -13,10 +17,12 @@ import type { ConsumerGroupLookup } from '../client/consumer-manager.js';
 import type { PullRequestHoldService } from '../long-polling/pull-request-hold-service.js';
 import type { ConsumerOffsetStore } from '../offset/consumer-offset-manager.js';
 import type { GetMessageResult, MessageFilter } from '../store/get-message-result.js';
+import type { PutMessageResult } from '../store/put-message-result.js';
 import type { BrokerRole } from '../store/store-config.js';
 import type { SubscriptionGroupLookup } from '../subscription/subscription-group-manager.js';
 import type { TopicConfigLookup } from '../topic/topic-config-manager.js';
 import { FAQ_URL, suggestTodo } from './broker-remarks.js';
+import { offsetMovedEventMessage } from './offset-moved-event-message.js';
 
 /** PullSysFlag bits (PROTOCOL.md §9.2). */
 export const PullSysFlag = {
@@ -30,14 +36,19 @@ export const PullSysFlag = {
 /** MixAll.MASTER_ID. */
 const MASTER_ID = 0;
 
-/** The store's read side the pull path needs. */
+/** The store as the pull path needs it: reads, and the put of an OffsetMovedEvent. */
 export interface MessageGetter {
   getMessage(group: string, topic: string, queueId: number, offset: number, maxMsgNums: number, maxTotalBytes?: number, filter?: MessageFilter): Promise<GetMessageResult>;
+  putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult>;
 }
 
 export interface PullMessageProcessorDeps {
-  readonly brokerConfig: Pick<BrokerConfig, 'brokerPermission' | 'brokerIP1' | 'longPollingEnable' | 'shortPollingTimeMills' | 'slaveReadEnable'>;
+  readonly brokerConfig: Pick<BrokerConfig, 'brokerName' | 'brokerPermission' | 'brokerIP1' | 'longPollingEnable' | 'shortPollingTimeMills' | 'slaveReadEnable'>;
   readonly brokerRole: () => BrokerRole;
+  /** MessageStoreConfig.offsetCheckInSlave: a slave corrects offsets (and reports them) too. */
+  readonly offsetCheckInSlave: () => boolean;
+  /** The broker's own address: born and store host of the OffsetMovedEvent messages. */
+  readonly storeHost: () => SocketAddress;
   readonly store: MessageGetter;
   readonly topicConfigManager: TopicConfigLookup;
   readonly subscriptionGroupManager: SubscriptionGroupLookup;
@@ -145,7 +156,7 @@ export class PullMessageProcessor implements RequestProcessor {
     }
     response.remark = r.status;
     response.code = pullResponseCode(r, header.queueOffset);
-    if (response.code === ResponseCode.PULL_OFFSET_MOVED && role === 'SLAVE') {
+    if (response.code === ResponseCode.PULL_OFFSET_MOVED && role === 'SLAVE' && !d.offsetCheckInSlave()) {
       // nextOffsetCorrection on a slave: no correction, try again (at the group's broker).
       response.code = ResponseCode.PULL_RETRY_IMMEDIATELY;
       suggestWhichBrokerId = groupConfig.brokerId;
@@ -172,12 +183,19 @@ export class PullMessageProcessor implements RequestProcessor {
       });
       if (held) answer = null;
     } else if (response.code === ResponseCode.PULL_OFFSET_MOVED) {
-      // Java also writes an OffsetMovedEvent message to OFFSET_MOVED_EVENT here (not implemented).
+      const event: OffsetMovedEvent = {
+        consumerGroup: header.consumerGroup,
+        messageQueue: createMessageQueue(header.topic, d.brokerConfig.brokerName, header.queueId),
+        offsetRequest: header.queueOffset,
+        offsetNew: r.nextBeginOffset,
+      };
+      await this.generateOffsetMovedEvent(event);
       d.log.warn('PULL_OFFSET_MOVED: correction offset', {
         topic: header.topic,
         group: header.consumerGroup,
         requestOffset: header.queueOffset,
         newOffset: r.nextBeginOffset,
+        suggestBrokerId: suggestWhichBrokerId,
       });
     }
 
@@ -185,6 +203,16 @@ export class PullMessageProcessor implements RequestProcessor {
       d.consumerOffsetManager.commitOffset(channel.remoteAddress, header.consumerGroup, header.topic, header.queueId, header.commitOffset);
     }
     return answer;
+  }
+
+  /** Stores the event in OFFSET_MOVED_EVENT; a failed put is logged, the pull is answered regardless (as in Java). */
+  private async generateOffsetMovedEvent(event: OffsetMovedEvent): Promise<void> {
+    try {
+      const r = await this.deps.store.putMessage(offsetMovedEventMessage(event, this.deps.storeHost(), Date.now()));
+      if (r.status !== 'PUT_OK') this.deps.log.warn('generateOffsetMovedEvent: put failed', { status: r.status, group: event.consumerGroup, topic: event.messageQueue.topic });
+    } catch (e: unknown) {
+      this.deps.log.warn('generateOffsetMovedEvent exception', { group: event.consumerGroup, topic: event.messageQueue.topic, error: e });
+    }
   }
 }
 

@@ -24,6 +24,7 @@ export * from './heartbeat-data.js';
 export * from './lock-batch.js';
 export * from './get-consumer-list-by-group-response-body.js';
 export * from './reset-offset-body.js';
+export * from './offset-moved-event.js';
 export * from './connection.js';
 export * from './consumer-connection.js';
 export * from './consume-stats.js';
