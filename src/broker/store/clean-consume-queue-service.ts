@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../common/logging/logger.js';
 import type { CommitLog } from './commit-log.js';
 import type { ConsumeQueueTable } from './consume-queue-table.js';
-import type { IndexService } from './index/index-service.js';
+import type { MessageIndex } from './index/index-service.js';
 import type { MessageStoreConfig } from './store-config.js';
 
 /**
@@ -17,7 +17,7 @@ export class CleanConsumeQueueService {
   constructor(
     private readonly commitLog: CommitLog,
     private readonly consumeQueueTable: ConsumeQueueTable,
-    private readonly indexService: () => IndexService | undefined,
+    private readonly indexService: () => MessageIndex | undefined,
     private readonly config: MessageStoreConfig,
     private readonly log: Logger,
   ) {}

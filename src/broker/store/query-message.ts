@@ -1,7 +1,7 @@
 import type { Logger } from '../../common/logging/logger.js';
 import { SYSFLAG_POSITION, readInt64BE, storeTimestampPosition } from '../../common/message/index.js';
 import type { CommitLog } from './commit-log.js';
-import type { IndexService } from './index/index-service.js';
+import type { MessageIndex } from './index/index-service.js';
 
 /** Java queries the index up to 3 times, each time ending where the previous answer began. */
 const QUERY_ROUNDS = 3;
@@ -23,7 +23,7 @@ export interface QueryMessageResult {
  * whose CommitLog file expired are skipped.
  */
 export async function queryMessage(
-  indexService: IndexService,
+  indexService: MessageIndex,
   commitLog: CommitLog,
   log: Logger,
   q: { topic: string; key: string; maxNum: number; begin: number; end: number },
@@ -34,7 +34,7 @@ export async function queryMessage(
   let indexLastUpdatePhyoffset = 0;
   let lastQueryMsgTime = q.end;
   for (let round = 0; round < QUERY_ROUNDS; round++) {
-    const r = indexService.queryOffset(q.topic, q.key, q.maxNum, q.begin, lastQueryMsgTime);
+    const r = await indexService.queryOffset(q.topic, q.key, q.maxNum, q.begin, lastQueryMsgTime);
     if (r.phyOffsets.length === 0) break;
     const offsets = [...r.phyOffsets].sort((a, b) => a - b);
     indexLastUpdateTimestamp = r.indexLastUpdateTimestamp;

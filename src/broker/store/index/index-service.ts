@@ -42,6 +42,8 @@ export interface IndexServiceOptions {
   readonly maxMsgsNumBatch?: number;
   /** Updated (indexMsgTimestamp) when a full file is flushed; required by load(false). */
   readonly storeCheckpoint?: StoreCheckpoint;
+  /** Instead of storeCheckpoint: what the index worker reaches the main thread's checkpoint through. */
+  readonly indexCheckpoint?: IndexCheckpoint;
   /** 0 disables the periodic commit (then only flush/shutdown write). */
   readonly indexCommitIntervalMs?: number;
   /** Called when no index file can be created (Java: RunningFlags.makeIndexFileError). */
@@ -57,13 +59,52 @@ export interface QueryOffsetResult {
   readonly indexLastUpdatePhyoffset: number;
 }
 
-export class IndexService implements CommitLogDispatcher {
+/** What the index needs of the StoreCheckpoint: read by load(false), advanced after a full file's flush. */
+export interface IndexCheckpoint {
+  readonly indexMsgTimestamp: number;
+  /** Sets indexMsgTimestamp and resolves once it is durable. */
+  advanceIndexMsgTimestamp(indexMsgTimestamp: number): Promise<void>;
+}
+
+/**
+ * The index as the store uses it, built inline (IndexService) or on a worker thread
+ * (IndexServiceWorker). A query answers after every record dispatched before it.
+ */
+export interface MessageIndex extends CommitLogDispatcher {
+  load(lastExitOK: boolean): Promise<boolean>;
+  start(): void;
+  queryOffset(topic: string, key: string, maxNum: number, begin: number, end: number): QueryOffsetResult | Promise<QueryOffsetResult>;
+  deleteExpiredFile(offset: number): Promise<void>;
+  shutdown(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * The hashes a record is indexed under, written to `out` from index 0: `topic#UNIQ_KEY`, then
+ * `topic#key` for every non-empty space-separated KEYS token. -1 for a ROLLBACK record, which is not
+ * indexed (PREPARED and COMMIT ones are, as in Java 4.9.8); else the number of hashes written. `out`
+ * is the caller's reused array: it is written by index and never shrunk (setting an array's length to
+ * 0 drops its backing store, a new one per record).
+ */
+export function indexKeyHashes(req: DispatchRequest, out: number[]): number {
+  if (getTransactionValue(req.sysFlag) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return -1;
+  let n = 0;
+  if (req.uniqKey !== undefined) out[n++] = topicKeyHash(req.topic, req.uniqKey);
+  if (req.keys.length > 0) {
+    for (const key of req.keys.split(MessageConst.KEY_SEPARATOR)) {
+      if (key.length !== 0) out[n++] = topicKeyHash(req.topic, key);
+    }
+  }
+  return n;
+}
+
+export class IndexService implements MessageIndex {
   readonly storePath: string;
   readonly hashSlotNum: number;
   readonly indexNum: number;
   readonly messageIndexEnable: boolean;
   private readonly maxMsgsNumBatch: number;
-  private readonly checkpoint: StoreCheckpoint | undefined;
+  private readonly checkpoint: IndexCheckpoint | undefined;
   private readonly commitIntervalMs: number;
   private readonly onIndexFileError: (() => void) | undefined;
   private readonly now: () => number;
@@ -73,6 +114,8 @@ export class IndexService implements CommitLogDispatcher {
   private readonly backgroundFlushes = new Set<Promise<void>>();
   private rollFlushChain: Promise<void> = Promise.resolve();
   private checkpointFrozen = false;
+  /** buildIndex's hashes of one record (reused). */
+  private readonly keyHashes: number[] = [];
   private commitTimer: NodeJS.Timeout | undefined;
   private committing = false;
   private lastNameMillis = 0;
@@ -84,7 +127,7 @@ export class IndexService implements CommitLogDispatcher {
     this.indexNum = options.maxIndexNum ?? DEFAULT_MAX_INDEX_NUM;
     this.messageIndexEnable = options.messageIndexEnable ?? true;
     this.maxMsgsNumBatch = options.maxMsgsNumBatch ?? DEFAULT_MAX_MSGS_NUM_BATCH;
-    this.checkpoint = options.storeCheckpoint;
+    this.checkpoint = options.indexCheckpoint ?? (options.storeCheckpoint === undefined ? undefined : storeIndexCheckpoint(options.storeCheckpoint));
     this.commitIntervalMs = options.indexCommitIntervalMs ?? DEFAULT_INDEX_COMMIT_INTERVAL_MS;
     this.onIndexFileError = options.onIndexFileError;
     this.now = options.now ?? Date.now;
@@ -147,34 +190,31 @@ export class IndexService implements CommitLogDispatcher {
   }
 
   /**
-   * Indexes `topic#UNIQ_KEY` and `topic#key` for every non-empty space-separated KEYS token. A record
-   * below the last file's endPhyOffset was indexed before (re-dispatch during recovery) and is skipped;
-   * so are ROLLBACK records (PREPARED and COMMIT ones are indexed, as in Java 4.9.8).
+   * Indexes the record under its key hashes (indexKeyHashes: `topic#UNIQ_KEY` and `topic#key` per
+   * KEYS token); ROLLBACK records are not indexed.
    */
   buildIndex(req: DispatchRequest): void {
+    const n = indexKeyHashes(req, this.keyHashes);
+    if (n >= 0) this.putKeyHashes(req.commitLogOffset, req.storeTimestamp, this.keyHashes, 0, n);
+  }
+
+  /**
+   * Indexes one record under `count` key hashes from `hashes[from]` (the index worker's entry: the
+   * main thread hashes). A record below the last file's endPhyOffset was indexed before (re-dispatch
+   * during recovery) and is skipped.
+   */
+  putKeyHashes(commitLogOffset: number, storeTimestamp: number, hashes: ArrayLike<number>, from: number, count: number): void {
     let indexFile = this.retryGetAndCreateIndexFile();
     if (indexFile === undefined) {
       this.logger.error('build index error, stop building index');
       return;
     }
-    if (req.commitLogOffset < indexFile.endPhyOffset) return;
-    if (getTransactionValue(req.sysFlag) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return;
-
-    if (req.uniqKey !== undefined) {
-      indexFile = this.putKey(indexFile, req, req.uniqKey);
+    if (commitLogOffset < indexFile.endPhyOffset) return;
+    for (let i = from; i < from + count; i++) {
+      indexFile = this.putKey(indexFile, hashes[i]!, commitLogOffset, storeTimestamp);
       if (indexFile === undefined) {
-        this.logger.error('putKey error', { commitLogOffset: req.commitLogOffset, uniqKey: req.uniqKey });
+        this.logger.error('putKey error', { commitLogOffset, keyHash: hashes[i] });
         return;
-      }
-    }
-    if (req.keys.length > 0) {
-      for (const key of req.keys.split(MessageConst.KEY_SEPARATOR)) {
-        if (key.length === 0) continue;
-        indexFile = this.putKey(indexFile, req, key);
-        if (indexFile === undefined) {
-          this.logger.error('putKey error', { commitLogOffset: req.commitLogOffset, key });
-          return;
-        }
       }
     }
   }
@@ -236,8 +276,7 @@ export class IndexService implements CommitLogDispatcher {
     const indexMsgTimestamp = f.isWriteFull() ? f.endTimestamp : 0;
     await f.flush();
     if (indexMsgTimestamp > 0 && this.checkpoint !== undefined && !this.checkpointFrozen) {
-      this.checkpoint.indexMsgTimestamp = indexMsgTimestamp;
-      await this.checkpoint.flush();
+      await this.checkpoint.advanceIndexMsgTimestamp(indexMsgTimestamp);
     }
   }
 
@@ -284,11 +323,10 @@ export class IndexService implements CommitLogDispatcher {
     return undefined;
   }
 
-  /** Indexes `topic#key` (hashed without building that string). */
-  private putKey(indexFile: IndexFile, req: DispatchRequest, key: string): IndexFile | undefined {
+  /** Adds one key hash, rolling to a new file when this one is full; the file written, or undefined. */
+  private putKey(indexFile: IndexFile, keyHash: number, commitLogOffset: number, storeTimestamp: number): IndexFile | undefined {
     let f: IndexFile | undefined = indexFile;
-    const keyHash = topicKeyHash(req.topic, key);
-    while (!f.putKeyHash(keyHash, req.commitLogOffset, req.storeTimestamp, key)) {
+    while (!f.putKeyHash(keyHash, commitLogOffset, storeTimestamp)) {
       this.logger.warn('Index file is full, trying to create another one', { file: f.fileName });
       const next = this.retryGetAndCreateIndexFile();
       // The same file again means it refused for another reason than being full (closed).
@@ -350,10 +388,23 @@ export class IndexService implements CommitLogDispatcher {
     this.commitTimer = undefined;
   }
 
-  private requireCheckpoint(): StoreCheckpoint {
+  private requireCheckpoint(): IndexCheckpoint {
     if (this.checkpoint === undefined) throw new Error('IndexService.load(false) needs options.storeCheckpoint');
     return this.checkpoint;
   }
+}
+
+/** The StoreCheckpoint as the inline index sees it. */
+export function storeIndexCheckpoint(checkpoint: StoreCheckpoint): IndexCheckpoint {
+  return {
+    get indexMsgTimestamp() {
+      return checkpoint.indexMsgTimestamp;
+    },
+    async advanceIndexMsgTimestamp(indexMsgTimestamp: number) {
+      checkpoint.indexMsgTimestamp = indexMsgTimestamp;
+      await checkpoint.flush();
+    },
+  };
 }
 
 function buildKey(topic: string, key: string): string {
