@@ -20,4 +20,5 @@ export type { QueryMessageResult } from './query-message.js';
 export type { StoreRecoveryResult } from './store-recovery.js';
 export { MAX_MANUAL_DELETE_FILE_TIMES, diskPartitionSpaceUsedRatio, type DiskUsedRatio } from './clean-commit-log-service.js';
 export { StoreCheckpoint } from './checkpoint.js';
-export { IndexService, type QueryOffsetResult } from './index/index-service.js';
+export { IndexService, type IndexCheckpoint, type MessageIndex, type QueryOffsetResult } from './index/index-service.js';
+export { IndexServiceWorker, IndexWorkerError } from './index/index-service-worker.js';

@@ -15,7 +15,8 @@ import type { CommitLogDispatcher, MessageArrivingListener, TagsCodeResolver } f
 import { checkMessage } from './check-message.js';
 import { getMessage } from './get-message.js';
 import type { GetMessageResult, MessageFilter } from './get-message-result.js';
-import type { IndexService } from './index/index-service.js';
+import type { MessageIndex } from './index/index-service.js';
+import { IndexServiceWorker } from './index/index-service-worker.js';
 import { refused, type PutMessageResult } from './put-message-result.js';
 import { getOffsetInQueueByTime } from './offset-in-queue-by-time.js';
 import { queryMessage, type QueryMessageResult } from './query-message.js';
@@ -75,7 +76,7 @@ export class DefaultMessageStore {
   private readonly flushConsumeQueueService: FlushConsumeQueueService;
   private readonly lock: StoreLock;
   private readonly log: Logger;
-  private index: IndexService | undefined;
+  private index: MessageIndex | undefined;
   private checkpointRecorder: CheckpointRecorder | undefined;
   private running = false;
   private shutdownDone = false;
@@ -139,8 +140,8 @@ export class DefaultMessageStore {
     );
   }
 
-  /** The IndexService (undefined before start). */
-  get indexService(): IndexService | undefined {
+  /** The IndexService, or the IndexServiceWorker that runs one (messageIndexWorkerEnable); undefined before start. */
+  get indexService(): MessageIndex | undefined {
     return this.index;
   }
 
@@ -206,6 +207,8 @@ export class DefaultMessageStore {
     await this.flushConsumeQueueService.shutdown();
     await this.consumeQueueTable.close();
     await this.index?.shutdown();
+    // A worker that failed left records unindexed: keep the abort marker, so the next start recovers.
+    const indexOK = !(this.index instanceof IndexServiceWorker) || this.index.failedBeforeShutdown === undefined;
     await this.commitLog.shutdown().catch((e: unknown) => this.log.error('CommitLog shutdown failed', { error: e }));
     // As Java's last storeCheckpoint.flush(): the physic timestamp now covers the final CommitLog flush.
     const recorder = this.checkpointRecorder;
@@ -214,7 +217,7 @@ export class DefaultMessageStore {
       await recorder.checkpoint.shutdown();
     }
     // As Java: only a complete, caught-up stop removes the marker; otherwise the next start re-checks.
-    if (caughtUp) await AbortFile.remove(abortFilePath(this.config));
+    if (caughtUp && indexOK) await AbortFile.remove(abortFilePath(this.config));
     await this.lock.release();
   }
 

@@ -95,6 +95,12 @@ export const MESSAGE_STORE_CONFIG_SCHEMA = {
   haTransferBatchSize: int(32 * KiB, 'bytes per HA transfer'),
   haMasterAddress: str('', 'host:port of the master for a slave'),
   haSlaveFallbehindMax: int(256 * MiB, 'bytes a slave may lag before SLAVE_NOT_AVAILABLE'),
+  // Ours, not RocketMQ's: where the index is built (Java builds it on the ReputMessageService thread,
+  // off the put threads; here the main thread would pay it per put).
+  messageIndexWorkerEnable: bool(
+    true,
+    'build and query the IndexFile on a worker thread (rocketmq-ts, not a RocketMQ key); false: inline on the main thread',
+  ),
   // Ours, not RocketMQ's: the write buffer that stands in for the mmapped page.
   writeBufferSize: int(8 * MiB, 'bytes of one CommitLog write buffer (rocketmq-ts; at least maxMessageSize + 64 KiB)', 64 * KiB),
 } as const;

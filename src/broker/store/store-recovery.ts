@@ -6,7 +6,8 @@ import { StoreCheckpoint } from './checkpoint.js';
 import type { CommitLog } from './commit-log.js';
 import { findAbnormalRecoverStart, recoverCommitLog, type CommitLogRecoveryResult } from './commit-log-recovery.js';
 import type { ConsumeQueueTable } from './consume-queue-table.js';
-import { IndexService } from './index/index-service.js';
+import { IndexService, type MessageIndex } from './index/index-service.js';
+import { IndexServiceWorker } from './index/index-service-worker.js';
 import type { ReputMessageService } from './reput-message-service.js';
 import { commitLogDir, consumeQueueRootDir, effectiveWriteBufferSize, type MessageStoreConfig } from './store-config.js';
 
@@ -43,7 +44,7 @@ export function checkpointPath(config: MessageStoreConfig): string {
 export async function loadAndRecoverStore(
   parts: StoreRecoveryParts,
   abnormal: boolean,
-  attach: (checkpoint: StoreCheckpoint, indexService: IndexService) => void,
+  attach: (checkpoint: StoreCheckpoint, indexService: MessageIndex) => void,
 ): Promise<StoreRecoveryResult> {
   const { config, commitLog, consumeQueueTable, reputMessageService, log } = parts;
   if (abnormal) {
@@ -54,7 +55,9 @@ export async function loadAndRecoverStore(
   await restoreLastModified(commitLog);
   await consumeQueueTable.loadAndRecover();
   const checkpoint = StoreCheckpoint.open(checkpointPath(config), log.namespace('checkpoint'));
-  const indexService = new IndexService({ ...config, storeCheckpoint: checkpoint, logger: log.namespace('index') });
+  const indexOptions = { ...config, storeCheckpoint: checkpoint, logger: log.namespace('index') };
+  const indexService: MessageIndex =
+    config.messageIndexEnable && config.messageIndexWorkerEnable ? new IndexServiceWorker(indexOptions) : new IndexService(indexOptions);
   try {
     if (!(await indexService.load(!abnormal))) throw new Error('index files cannot be loaded');
     // The reput below feeds the index and the checkpoint recorder: they must be in place first.
