@@ -3,7 +3,9 @@ import { decodes } from '../../common/message/record-decoder.js';
 import type { MessageExt } from '../../common/message/message-ext.js';
 import { decodeClusterInfo, type ClusterInfo } from '../../common/protocol/body/cluster-info.js';
 import { decodeConsumeStats, type ConsumeStats } from '../../common/protocol/body/consume-stats.js';
+import { decodeConsumeMessageDirectlyResult, type ConsumeMessageDirectlyResult } from '../../common/protocol/body/consume-message-directly-result.js';
 import { decodeConsumerConnection, type ConsumerConnection } from '../../common/protocol/body/consumer-connection.js';
+import { decodeConsumerRunningInfo, type ConsumerRunningInfo } from '../../common/protocol/body/consumer-running-info.js';
 import { decodeGroupList } from '../../common/protocol/body/group-list.js';
 import { decodeKVTable, type KVTable } from '../../common/protocol/body/kv-table.js';
 import type { MessageQueueMap } from '../../common/protocol/body/message-queue-map.js';
@@ -22,7 +24,7 @@ import {
   QueryTopicConsumeByWhoRequestHeader,
 } from '../../common/protocol/headers/admin.js';
 import { createRequestWithHeader, readHeader } from '../../common/protocol/headers/command-header.js';
-import { ResetOffsetRequestHeader } from '../../common/protocol/headers/consumer-control.js';
+import { ConsumeMessageDirectlyResultRequestHeader, GetConsumerRunningInfoRequestHeader, ResetOffsetRequestHeader } from '../../common/protocol/headers/consumer-control.js';
 import { GetKVConfigRequestHeader, GetKVConfigResponseHeader, PutKVConfigRequestHeader } from '../../common/protocol/headers/namesrv/kv-config.js';
 import { DeleteTopicFromNamesrvRequestHeader, GetTopicsByClusterRequestHeader } from '../../common/protocol/headers/namesrv/route.js';
 import { QueryMessageRequestHeader, setUniqueKeyQuery } from '../../common/protocol/headers/query-message.js';
@@ -193,6 +195,24 @@ export class MQAdminAPI {
     return response.body === undefined ? undefined : decodeResetOffsetBody(response.body).offsetTable;
   }
 
+  /**
+   * GET_CONSUMER_RUNNING_INFO (307), relayed by the broker to the client `clientId` of the group: its
+   * subscriptions, the queues it holds (mqTable) and its consume figures.
+   */
+  async getConsumerRunningInfo(addr: string, consumerGroup: string, clientId: string, jstackEnable: boolean, timeoutMillis: number): Promise<ConsumerRunningInfo> {
+    const request = createRequestWithHeader(RequestCode.GET_CONSUMER_RUNNING_INFO, GetConsumerRunningInfoRequestHeader, { consumerGroup, clientId, jstackEnable });
+    return decodeConsumerRunningInfo(requireClientBody(await this.remoting.invokeSync(addr, request, timeoutMillis), addr));
+  }
+
+  /**
+   * CONSUME_MESSAGE_DIRECTLY (309): the broker loads the message at the offset `msgId` encodes (an
+   * offset msgId) and hands it to the client `clientId`, which runs its listener on it once.
+   */
+  async consumeMessageDirectly(addr: string, consumerGroup: string, clientId: string, msgId: string, timeoutMillis: number): Promise<ConsumeMessageDirectlyResult> {
+    const request = createRequestWithHeader(RequestCode.CONSUME_MESSAGE_DIRECTLY, ConsumeMessageDirectlyResultRequestHeader, { consumerGroup, clientId, msgId });
+    return decodeConsumeMessageDirectlyResult(requireClientBody(await this.remoting.invokeSync(addr, request, timeoutMillis), addr));
+  }
+
   // ---- broker: messages -----------------------------------------------------------------------
 
   /**
@@ -211,6 +231,14 @@ export class MQAdminAPI {
 
 function expectSuccess(response: RemotingCommand, addr: string): void {
   if (response.code !== ResponseCode.SUCCESS) throw new MQBrokerException(response.code, response.remark ?? '', addr);
+}
+
+/** MQClientAPIImpl throws MQClientException (not MQBrokerException) for the relayed consumer requests. */
+function requireClientBody(response: RemotingCommand, addr: string): Buffer {
+  if (response.code !== ResponseCode.SUCCESS || response.body === undefined) {
+    throw new MQClientException(response.code, response.remark ?? `no answer body from ${addr}`, { context: { addr } });
+  }
+  return response.body;
 }
 
 function requireBody(response: RemotingCommand, addr: string): Buffer {

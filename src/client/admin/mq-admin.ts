@@ -3,7 +3,10 @@ import { createLogger, type Logger } from '../../common/logging/logger.js';
 import type { MessageExt } from '../../common/message/message-ext.js';
 import { MASTER_ID, selectBrokerAddr } from '../../common/protocol/body/broker-data.js';
 import type { ClusterInfo } from '../../common/protocol/body/cluster-info.js';
-import { compareMessageQueue } from '../../common/protocol/body/message-queue.js';
+import type { ConsumeMessageDirectlyResult } from '../../common/protocol/body/consume-message-directly-result.js';
+import type { ConsumerRunningInfo } from '../../common/protocol/body/consumer-running-info.js';
+import { socketAddressToString } from '../../common/message/socket-address.js';
+import { compareMessageQueue, messageQueueKey } from '../../common/protocol/body/message-queue.js';
 import type { SubscriptionGroupConfig } from '../../common/protocol/body/subscription-group-config.js';
 import type { TopicConfig } from '../../common/protocol/body/topic-config.js';
 import type { TopicRouteData } from '../../common/protocol/body/topic-route-data.js';
@@ -60,10 +63,12 @@ export class MQAdmin implements AdminContext {
   readonly api: MQAdminAPI;
   readonly messages: MessageQueries;
   private readonly remoting: RemotingClient;
+  private readonly log: Logger;
   private started = false;
 
   constructor(options: MQAdminOptions = {}) {
     const log = options.logger ?? createLogger('rocketmq').namespace('MQAdmin');
+    this.log = log;
     const config = new ClientConfig(options.namesrvAddr === undefined ? {} : { namesrvAddr: options.namesrvAddr });
     this.timeoutMillis = options.timeoutMillis ?? DEFAULT_ADMIN_TIMEOUT_MILLIS;
     this.remoting = new RemotingClient({ logger: log });
@@ -371,6 +376,54 @@ export class MQAdmin implements AdminContext {
       }
     }
     throw new MQClientException(ResponseCode.CONSUMER_NOT_ONLINE, `Not found the consumer group connection of ${group}`, lastError === undefined ? {} : { cause: lastError });
+  }
+
+  /**
+   * Java's getConsumerRunningInfo: GET_CONSUMER_RUNNING_INFO through the first broker of
+   * %RETRY%group's route (the broker relays it to the client). No such route throws TOPIC_NOT_EXIST.
+   */
+  async getConsumerRunningInfo(group: string, clientId: string, jstack = false): Promise<ConsumerRunningInfo> {
+    const route = await this.examineTopicRouteInfo(RETRY_GROUP_TOPIC_PREFIX + group);
+    for (const bd of route.brokerDatas) {
+      const addr = selectBrokerAddr(bd);
+      if (addr !== undefined) return this.api.getConsumerRunningInfo(addr, group, clientId, jstack, this.timeoutMillis * 3);
+    }
+    throw new MQClientException(ClientErrorCode.CLIENT_STATE, `no broker serves ${RETRY_GROUP_TOPIC_PREFIX}${group}`);
+  }
+
+  /**
+   * mqadmin consumerProgress -s: the client holding each queue of the group, read from every connected
+   * client's running info (its mqTable). Best effort as mqadmin: a client that does not answer leaves
+   * its queues out (mqadmin prints N/A for them), so one stuck client does not fail the whole table.
+   */
+  async examineQueueAllocation(group: string): Promise<Map<string, string>> {
+    const holders = new Map<string, string>();
+    let connections: ConsumerConnectionInfo['connections'];
+    try {
+      connections = (await this.examineConsumerConnectionInfo(group)).connections;
+    } catch (e: unknown) {
+      if (e instanceof MQClientException && e.code === ResponseCode.CONSUMER_NOT_ONLINE) return holders;
+      throw e;
+    }
+    for (const { clientId } of connections) {
+      try {
+        const info = await this.getConsumerRunningInfo(group, clientId);
+        for (const [mq] of info.mqTable) holders.set(messageQueueKey(mq), clientId);
+      } catch (e: unknown) {
+        this.log.debug('running info of a client not read; its queues show no holder', { group, clientId, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return holders;
+  }
+
+  /**
+   * Java's consumeMessageDirectly (mqadmin queryMsgById -g -d): CONSUME_MESSAGE_DIRECTLY to the broker
+   * that stores the message; the client `clientId` of the group runs its listener on it once and
+   * reports the outcome. The message is named by an offset msgId or, with `topic`, by its UNIQ_KEY.
+   */
+  async consumeMessageDirectly(group: string, clientId: string, msgId: string, topic?: string): Promise<ConsumeMessageDirectlyResult> {
+    const msg = await this.viewMessage(msgId, topic);
+    return this.api.consumeMessageDirectly(socketAddressToString(msg.storeHost), group, clientId, msg.offsetMsgId, this.timeoutMillis * 3);
   }
 
   /** mqadmin resetOffsetByTime: see ResetOffsetResult; `timestamp` −1 means the end of each queue. */
