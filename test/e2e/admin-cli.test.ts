@@ -26,17 +26,31 @@ let running = 0;
 const waiting: (() => void)[] = [];
 
 async function rmq(...args: string[]): Promise<RunResult> {
+  return withChildSlot(() => runChild(args));
+}
+
+async function withChildSlot<T>(run: () => Promise<T>): Promise<T> {
   while (running >= MAX_CHILDREN) await new Promise<void>((resolve) => waiting.push(resolve));
   running++;
   try {
-    return await runChild(args);
+    return await run();
   } finally {
     running--;
     waiting.shift()?.();
   }
 }
 
-function runChild(args: string[]): Promise<RunResult> {
+/** A repeating command (clusterList -i): SIGINT once `lines` stdout lines arrived; their arrival times are kept. */
+interface RepeatResult extends RunResult {
+  lineTimes: number[];
+}
+
+/** Runs until `lines` stdout lines arrived, then sends SIGINT; SIGKILL and a rejection after `limitMillis`. */
+function rmqUntilLines(lines: number, limitMillis: number, ...args: string[]): Promise<RepeatResult> {
+  return withChildSlot(() => runChild(args, lines, limitMillis) as Promise<RepeatResult>);
+}
+
+function runChild(args: string[], interruptAfterLines?: number, limitMillis = 60_000): Promise<RunResult | RepeatResult> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     delete env.NAMESRV_ADDR;
@@ -44,10 +58,27 @@ function runChild(args: string[]): Promise<RunResult> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const lineTimes: number[] = [];
+    let interrupted = false;
+    const limit = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`rmq ${args.join(' ')} still running after ${limitMillis} ms; stdout: ${stdout} stderr: ${stderr}`));
+    }, limitMillis);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const count = stdout.split('\n').length - 1;
+      while (lineTimes.length < count) lineTimes.push(Date.now());
+      if (interruptAfterLines !== undefined && !interrupted && count >= interruptAfterLines) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      resolve({ code, stdout, stderr, lineTimes });
+    });
   });
 }
 
@@ -160,6 +191,29 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
     const deleted = json<{ brokers: string[] }>(await rmq('deleteTopic', '-n', ns, '-c', CLUSTER, '-t', 'AdminT2', '--json'));
     expect(deleted.brokers).to.deep.equal([broker]);
     expect(await admin.fetchTopicList()).to.not.include('AdminT2');
+  });
+
+  it('clusterList -i N prints again every N seconds until SIGINT (exit 0): one JSON line per round, or the -m table each round', async () => {
+    const [jsonRounds, tableRounds, zero] = await Promise.all([
+      rmqUntilLines(2, 30_000, 'clusterList', '-n', ns, '-i', '1', '--json'),
+      // mqadmin's -m table: a header and one row per broker address, every round.
+      rmqUntilLines(4, 30_000, 'clusterList', '-n', ns, '-i', '1', '-m'),
+      rmq('clusterList', '-n', ns, '-i', '0'),
+    ]);
+    expect(jsonRounds.code, jsonRounds.stderr).to.equal(0);
+    expect(jsonRounds.stderr).to.equal('');
+    const rounds = jsonRounds.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { brokers: { addr: string }[] });
+    expect(rounds.length).to.be.at.least(2);
+    for (const r of rounds) expect(r.brokers.map((b) => b.addr)).to.deep.equal([broker]);
+    // mqadmin sleeps the interval between rounds.
+    expect(jsonRounds.lineTimes[1]! - jsonRounds.lineTimes[0]!).to.be.at.least(900);
+
+    expect(tableRounds.code, tableRounds.stderr).to.equal(0);
+    const lines = tableRounds.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('#Cluster Name')).length).to.be.at.least(2);
+    expect(lines[0]).to.match(/^#Cluster Name\s+#Broker Name\s+#InTotalYest\s+#OutTotalYest\s+#InTotalToday\s+#OutTotalToday$/);
+    expect(lines[1]).to.match(new RegExp(`^${CLUSTER}\\s+${LOCAL_BROKER_NAME}\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+$`));
+    failed(zero, 2, /^rmq clusterList: -i\/--interval must be at least 1 second, got 0/);
   });
 
   it('sends a message, then finds it by offset msgId, by UNIQ_KEY, by key, by queue offset and by consuming', async () => {

@@ -2,6 +2,8 @@
  * How one mqadmin-style command runs: parse flags → start an MQAdmin → execute → print (a table, or
  * one JSON document with --json) → shut down. Exit codes: 0 done, 1 the operation failed (name server
  * unreachable, unknown topic, broker error …), 2 bad command line. Failures are one line on stderr.
+ * A command with a repeat interval (clusterList -i) executes and prints again every interval until
+ * SIGINT or SIGTERM, which end it with exit code 0; with --json each round is one JSON line.
  */
 import { MQAdmin } from '../../client/admin/mq-admin.js';
 import { RocketMQError } from '../../common/errors.js';
@@ -26,6 +28,8 @@ export interface AdminCommandDef<R> {
   readonly notes?: readonly string[];
   /** Flag checks that need no connection run before the admin starts (e.g. -b | -c). */
   validate?(flags: Flags): void;
+  /** Milliseconds between rounds when the command repeats (mqadmin's -i); undefined runs it once. */
+  repeatIntervalMillis?(flags: Flags): number | undefined;
   execute(ctx: AdminContext): Promise<R>;
   /** The human form of the result (tables); --json prints the result itself. */
   human(result: R, flags: Flags): string;
@@ -61,13 +65,56 @@ async function runAdminCommand<R>(def: AdminCommandDef<R>, args: string[]): Prom
   const admin = new MQAdmin({ namesrvAddr });
   try {
     await admin.start();
-    const result = await def.execute({ admin, flags });
-    process.stdout.write(flags.json ? `${toJson(result)}\n` : ensureNewline(def.human(result, flags)));
+    const interval = def.repeatIntervalMillis?.(flags);
+    if (interval === undefined) {
+      const result = await def.execute({ admin, flags });
+      process.stdout.write(flags.json ? `${toJson(result)}\n` : ensureNewline(def.human(result, flags)));
+      return EXIT_OK;
+    }
+    await repeatUntilSignalled(interval, async () => {
+      const result = await def.execute({ admin, flags });
+      // One line per round, so a reader can parse the stream line by line.
+      process.stdout.write(flags.json ? `${toJson(result, 0)}\n` : ensureNewline(def.human(result, flags)));
+    });
     return EXIT_OK;
   } catch (e: unknown) {
     return fail(def.name, e);
   } finally {
     await admin.shutdown();
+  }
+}
+
+/**
+ * Runs `round` now and then every `intervalMillis` (counted from the end of the previous round, as
+ * mqadmin sleeps between rounds) until SIGINT or SIGTERM. A signal during a round lets it finish; a
+ * failing round ends the loop with its error.
+ */
+async function repeatUntilSignalled(intervalMillis: number, round: () => Promise<void>): Promise<void> {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const stop = (): void => {
+    stopped = true;
+    if (timer !== undefined) clearTimeout(timer);
+    wake?.();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    while (!stopped) {
+      await round();
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, intervalMillis);
+      });
+      timer = undefined;
+      wake = undefined;
+    }
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 
@@ -80,8 +127,8 @@ function fail(name: string, e: unknown): number {
   return usage ? EXIT_USAGE : EXIT_FAILED;
 }
 
-/** Maps become objects and Sets arrays, so typed results that carry them print as plain JSON. */
-export function toJson(value: unknown): string {
+/** Maps become objects and Sets arrays, so typed results that carry them print as plain JSON. `indent` 0 gives one line. */
+export function toJson(value: unknown, indent = 2): string {
   return JSON.stringify(
     value,
     (_key, v: unknown) => {
@@ -89,7 +136,7 @@ export function toJson(value: unknown): string {
       if (v instanceof Set) return [...(v as Set<unknown>)];
       return v;
     },
-    2,
+    indent,
   );
 }
 
