@@ -3,6 +3,8 @@ import { PULL_BATCH_SIZE } from '../../client/admin/message-queries.js';
 import type { MQAdmin } from '../../client/admin/mq-admin.js';
 import { PullStatus } from '../../client/impl/pull-result.js';
 import { DefaultMQProducer } from '../../client/producer/default-mq-producer.js';
+import type { SendResult } from '../../client/producer/send-result.js';
+import type { ConsumeMessageDirectlyResult } from '../../common/protocol/body/consume-message-directly-result.js';
 import { Message } from '../../common/message/message.js';
 import { createMessageQueue, type MessageQueue } from '../../common/protocol/body/message-queue.js';
 import { defineAdminCommand, renderKeyValues, renderTable } from './admin-command.js';
@@ -15,22 +17,90 @@ const DEFAULT_CONSUME_COUNT = 128;
 /** QueryMsgByKeySubCommand asks each broker for up to 64 messages. */
 const QUERY_BY_KEY_MAX_NUM = 64;
 
-export const queryMsgByIdCommand = defineAdminCommand<{ messages: MessageView[] }>({
+/** QueryMsgByIdSubCommand's producer group for -s (resend). */
+const RESEND_PRODUCER_GROUP = 'ReSendMsgById';
+
+/** What queryMsgById did, by mode: printed the messages, had a client consume them (-g -d), or sent them again (-s true). */
+export type QueryMsgByIdResult =
+  | { messages: MessageView[] }
+  | { consumed: { msgId: string; result: ConsumeMessageDirectlyResult }[] }
+  | { resent: ({ originalMsgId: string } & SendView)[] };
+
+export const queryMsgByIdCommand = defineAdminCommand<QueryMsgByIdResult>({
   name: 'queryMsgById',
   summary: 'Query Message by Id',
   options: [
     { short: 'i', long: 'msgId', value: true, required: true, description: 'Message Id (several separated by commas)' },
+    { short: 'g', long: 'consumerGroup', value: true, description: 'consumer group name (with -d: have that client consume the message)' },
+    { short: 'd', long: 'clientId', value: true, description: "The consumer's client id (with -g)" },
+    { short: 's', long: 'sendMessage', value: true, description: 'resend message (true|false): send it again to its topic' },
+    { short: 'u', long: 'unitName', value: true, description: 'unit name of the resending producer (with -s true)' },
     { short: 't', long: 'topic', value: true, description: "the message's topic: needed to look up a unique key (UNIQ_KEY) id (rmq extension)" },
   ],
-  notes: ['An offset msgId is read from the broker it names; any other id is looked up as a UNIQ_KEY in -t topic.'],
+  notes: [
+    'An offset msgId is read from the broker it names; any other id is looked up as a UNIQ_KEY in -t topic.',
+    '-g G -d CLIENT_ID: the broker storing the message hands it to that client (CONSUME_MESSAGE_DIRECTLY), whose listener',
+    'consumes it once more; the client\'s answer (consumeResult, spentTimeMills …) is printed. Offsets do not move.',
+    '-s true: the message is sent again to its topic with its properties (so its UNIQ_KEY msgId stays), as mqadmin.',
+    'Unlike mqadmin, -g without -d (or -d without -g) and -u without -s true are usage errors, not ignored; -s false queries.',
+  ],
+  validate(flags) {
+    if (flags.has('consumerGroup') !== flags.has('clientId')) throw new CliUsageError('give -g/--consumerGroup and -d/--clientId together');
+    const resend = flags.bool('sendMessage', false);
+    if (flags.has('unitName') && !resend) throw new CliUsageError('-u/--unitName only applies with -s/--sendMessage true');
+  },
   async execute({ admin, flags }) {
     const ids = flags.reqStr('msgId').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const topic = flags.str('topic');
+    const group = flags.str('consumerGroup');
+    const clientId = flags.str('clientId');
+    // mqadmin's order: -g/-d wins over -s.
+    if (group !== undefined && clientId !== undefined) {
+      const consumed: { msgId: string; result: ConsumeMessageDirectlyResult }[] = [];
+      for (const msgId of ids) consumed.push({ msgId, result: await admin.consumeMessageDirectly(group, clientId, msgId, topic) });
+      return { consumed };
+    }
+    if (flags.bool('sendMessage', false)) return { resent: await resend(admin, ids, topic, flags.str('unitName')) };
     const messages: MessageView[] = [];
-    for (const id of ids) messages.push(messageView(await admin.viewMessage(id, flags.str('topic'))));
+    for (const id of ids) messages.push(messageView(await admin.viewMessage(id, topic)));
     return { messages };
   },
-  human: ({ messages }) => messages.map(renderMessage).join('\n\n'),
+  human: (r) => {
+    if ('messages' in r) return r.messages.map(renderMessage).join('\n\n');
+    // ConsumeMessageDirectlyResult.toString and SendResult.toString, as mqadmin prints them.
+    if ('consumed' in r) {
+      return r.consumed
+        .map(({ result: c }) => `ConsumeMessageDirectlyResult [order=${c.order}, autoCommit=${c.autoCommit}, consumeResult=${c.consumeResult ?? 'null'}, remark=${c.remark ?? 'null'}, spentTimeMills=${c.spentTimeMills}]`)
+        .join('\n');
+    }
+    return r.resent
+      .map((x) => `prepare resend msg. originalMsgId=${x.originalMsgId}\nSendResult [sendStatus=${x.sendStatus}, msgId=${x.msgId}, offsetMsgId=${x.offsetMsgId}, messageQueue=MessageQueue [topic=${x.topic}, brokerName=${x.brokerName}, queueId=${x.queueId}], queueOffset=${x.queueOffset}]`)
+      .join('\n');
+  },
 });
+
+/** queryMsgById -s true: each message sent again, as stored (topic, flag, body, properties). */
+async function resend(admin: MQAdmin, ids: readonly string[], topic: string | undefined, unitName: string | undefined): Promise<({ originalMsgId: string } & SendView)[]> {
+  const now = String(Date.now());
+  const producer = new DefaultMQProducer({
+    namesrvAddr: admin.namesrvAddrList.join(';'),
+    producerGroup: RESEND_PRODUCER_GROUP,
+    instanceName: now,
+    ...(unitName === undefined ? {} : { unitName }),
+  });
+  await producer.start();
+  try {
+    const out: ({ originalMsgId: string } & SendView)[] = [];
+    for (const originalMsgId of ids) {
+      const msg = await admin.viewMessage(originalMsgId, topic);
+      // The stored message itself, as mqadmin sends its MessageExt: its UNIQ_KEY property keeps the msgId.
+      out.push({ originalMsgId, ...sendView(await producer.send(msg)) });
+    }
+    return out;
+  } finally {
+    await producer.shutdown();
+  }
+}
 
 export const queryMsgByKeyCommand = defineAdminCommand<{ topic: string; key: string; messages: MessageView[] }>({
   name: 'queryMsgByKey',
@@ -69,6 +139,7 @@ export const queryMsgByOffsetCommand = defineAdminCommand<MessageView>({
 
 interface SendView {
   sendStatus: string;
+  topic: string;
   msgId: string;
   offsetMsgId: string;
   brokerName: string;
@@ -104,7 +175,7 @@ export const sendMessageCommand = defineAdminCommand<SendView>({
       const r = broker !== undefined && qid !== undefined
         ? await producer.send(msg, createMessageQueue(msg.topic, broker, qid))
         : await producer.send(msg);
-      return { sendStatus: r.sendStatus, msgId: r.msgId, offsetMsgId: r.offsetMsgId, brokerName: r.messageQueue.brokerName, queueId: r.messageQueue.queueId, queueOffset: r.queueOffset };
+      return sendView(r);
     } finally {
       await producer.shutdown();
     }
@@ -168,6 +239,10 @@ export const consumeMessageCommand = defineAdminCommand<{ messages: MessageView[
       ? 'no message'
       : messages.map((m) => renderKeyValues([['MSGID:', m.msgId], ['QUEUE:', `${m.brokerName ?? '-'}/${m.queueId} offset ${m.queueOffset}`], ['BODY:', m.body]])).join('\n\n'),
 });
+
+function sendView(r: SendResult): SendView {
+  return { sendStatus: r.sendStatus, msgId: r.msgId, offsetMsgId: r.offsetMsgId, topic: r.messageQueue.topic, brokerName: r.messageQueue.brokerName, queueId: r.messageQueue.queueId, queueOffset: r.queueOffset };
+}
 
 function minOffset(admin: MQAdmin, addr: string, mq: MessageQueue): Promise<number> {
   return admin.clientAPI.getMinOffset(addr, mq.topic, mq.queueId, admin.timeoutMillis);
