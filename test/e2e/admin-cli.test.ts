@@ -5,6 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { MQAdmin } from '../../src/client/admin/mq-admin.js';
 import { LOCAL_BROKER_NAME, LocalCluster } from '../../src/broker/local-cluster.js';
 import type { HeartbeatData } from '../../src/common/protocol/body/heartbeat-data.js';
+import { DefaultMQPushConsumer } from '../../src/client/consumer/default-mq-push-consumer.js';
+import { ConsumeConcurrentlyStatus } from '../../src/client/consumer/listener.js';
+import type { MessageExt } from '../../src/common/message/message-ext.js';
+import { createTopicConfig } from '../../src/common/protocol/body/topic-config.js';
+import { quietLogger, waitFor } from '../integration/consumer/support/harness.js';
 
 /**
  * The real `rmq` binary (node --import tsx src/cli/main.ts) as a child process against an in-process
@@ -291,6 +296,98 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
     expect(del.brokers).to.deep.equal([broker]);
   });
 
+  it('a live push consumer: consumerProgress -s true shows the client holding each queue; queryMsgById -g -d has it consume a message again, -s true resends it', async () => {
+    await admin.createAndUpdateTopicConfigOnCluster(CLUSTER, createTopicConfig('LiveT', { readQueueNums: 2, writeQueueNums: 2 }));
+    const deliveries: { keys: string | undefined; msgId: string }[] = [];
+    const consumer = new DefaultMQPushConsumer({
+      namesrvAddr: ns,
+      consumerGroup: 'LiveG',
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      // Offsets reach the broker quickly, so consumerProgress has rows for both queues.
+      persistConsumerOffsetInterval: 100,
+      logger: quietLogger,
+    });
+    consumer.subscribe('LiveT', '*', {
+      consumeMessage: (msgs: readonly MessageExt[]) => {
+        for (const m of msgs) deliveries.push({ keys: m.keys, msgId: m.msgId });
+        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+      },
+    });
+    await consumer.start();
+    let consumerRunning = true;
+    try {
+      const sent = json<{ msgId: string; offsetMsgId: string }>(await rmq('sendMessage', '-n', ns, '-t', 'LiveT', '-p', 'live body', '-k', 'LK1', '--json'));
+      const seen = (): number => deliveries.filter((d) => d.keys === 'LK1').length;
+      await waitFor(() => seen() === 1, 15_000, 'the first delivery of LK1');
+      await waitForAsync(async () => {
+        try {
+          return (await admin.examineConsumeStats('LiveG')).queues.length === 2;
+        } catch {
+          return false; // no offset committed yet: CONSUMER_NOT_ONLINE
+        }
+      }, 15_000, 'LiveG offsets on both queues');
+      const clientId = consumer.clientId!;
+      const clientIP = clientId.split('@')[0]!;
+
+      const [progressJson, progressTable, byOffsetId, byUniqTable, unknownClient, halfPair] = await Promise.all([
+        rmq('consumerProgress', '-n', ns, '-g', 'LiveG', '-s', 'true', '--json'),
+        rmq('consumerProgress', '-n', ns, '-g', 'LiveG', '-s', 'true'),
+        rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '-g', 'LiveG', '-d', clientId, '--json'),
+        rmq('queryMsgById', '-n', ns, '-i', sent.msgId, '-t', 'LiveT', '-g', 'LiveG', '-d', clientId),
+        rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '-g', 'LiveG', '-d', '10.0.0.1@nobody'),
+        rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '-g', 'LiveG'),
+      ]);
+      const p = json<{ queues: { topic: string; queueId: number; clientId: string; clientIP: string }[] }>(progressJson);
+      // The consumer holds both LiveT queues (and %RETRY%LiveG's, once it has an offset there).
+      expect(p.queues.filter((q) => q.topic === 'LiveT').map((q) => q.queueId)).to.deep.equal([0, 1]);
+      for (const q of p.queues) expect([q.clientId, q.clientIP]).to.deep.equal([clientId, clientIP]);
+      expect(progressTable.code, progressTable.stderr).to.equal(0);
+      const [header, ...rows] = progressTable.stdout.split('\n');
+      expect(header).to.match(/^#Topic\s+#Broker Name\s+#QID\s+#Broker Offset\s+#Consumer Offset\s+#Client IP\s+#Diff\s+#LastTime$/);
+      expect(rows.find((l) => l.startsWith('LiveT'))).to.match(new RegExp(`^LiveT\\s+${LOCAL_BROKER_NAME}\\s+0\\s+\\d+\\s+\\d+\\s+${clientIP.replace(/\./g, '\\.')}\\s`));
+
+      // CONSUME_MESSAGE_DIRECTLY: the listener ran on the message twice more (by offset id, by UNIQ_KEY).
+      const direct = json<{ consumed: { msgId: string; result: { consumeResult: string; order: boolean; autoCommit: boolean } }[] }>(byOffsetId).consumed;
+      expect(direct).to.have.length(1);
+      expect(direct[0]).to.deep.include({ msgId: sent.offsetMsgId });
+      expect(direct[0]!.result).to.include({ consumeResult: 'CR_SUCCESS', order: false, autoCommit: true });
+      expect(byUniqTable.code, byUniqTable.stderr).to.equal(0);
+      expect(byUniqTable.stdout).to.match(/^ConsumeMessageDirectlyResult \[order=false, autoCommit=true, consumeResult=CR_SUCCESS, remark=null, spentTimeMills=\d+\]\n$/);
+      expect(seen()).to.equal(3);
+      failed(unknownClient, 1, /^rmq queryMsgById: .*The Consumer <LiveG> <10\.0\.0\.1@nobody> not online/);
+      failed(halfPair, 2, /give -g\/--consumerGroup and -d\/--clientId together/);
+
+      // -s true: sent again with its properties, so the UNIQ_KEY msgId is the original's; the consumer gets it as a new message.
+      const [resent, resentWithUnit, unitAlone] = await Promise.all([
+        rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '-s', 'true', '--json'),
+        rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '-s', 'true', '-u', 'unitA'),
+        rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '-u', 'unitA'),
+      ]);
+      const r = json<{ resent: { originalMsgId: string; sendStatus: string; msgId: string; offsetMsgId: string; topic: string }[] }>(resent).resent;
+      expect(r).to.have.length(1);
+      expect(r[0]).to.include({ originalMsgId: sent.offsetMsgId, sendStatus: 'SEND_OK', msgId: sent.msgId, topic: 'LiveT' });
+      expect(r[0]!.offsetMsgId).to.not.equal(sent.offsetMsgId);
+      expect(resentWithUnit.code, resentWithUnit.stderr).to.equal(0);
+      expect(resentWithUnit.stdout).to.match(new RegExp(`^prepare resend msg\\. originalMsgId=${sent.offsetMsgId}\\nSendResult \\[sendStatus=SEND_OK, msgId=${sent.msgId}, `));
+      failed(unitAlone, 2, /-u\/--unitName only applies with -s\/--sendMessage true/);
+      await waitFor(() => seen() === 5, 15_000, 'the two resent copies of LK1');
+      const stored = json<{ messages: MessageJson[] }>(await rmq('queryMsgByKey', '-n', ns, '-t', 'LiveT', '-k', 'LK1', '--json')).messages;
+      expect(stored).to.have.length(3);
+      expect(stored.every((m) => m.body === 'live body' && m.msgId === sent.msgId)).to.equal(true);
+
+      await consumer.shutdown();
+      consumerRunning = false;
+      // Nobody holds the queues any more: mqadmin's N/A.
+      const offline = await rmq('consumerProgress', '-n', ns, '-g', 'LiveG', '-s', 'true');
+      expect(offline.code, offline.stderr).to.equal(0);
+      const liveRows = offline.stdout.split('\n').filter((l) => l.startsWith('LiveT'));
+      expect(liveRows).to.have.length(2);
+      for (const row of liveRows) expect(row).to.match(/^LiveT\s+\S+\s+[01]\s+\d+\s+\d+\s+N\/A\s/);
+    } finally {
+      if (consumerRunning) await consumer.shutdown();
+    }
+  });
+
   it('reads and updates the broker config', async () => {
     const cfg = json<{ brokers: { addr: string; brokerName: string; config: Record<string, string> }[] }>(await rmq('getBrokerConfig', '-n', ns, '-b', broker, '--json')).brokers[0]!;
     expect(cfg).to.include({ addr: broker, brokerName: LOCAL_BROKER_NAME });
@@ -300,6 +397,15 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
     expect(await admin.getBrokerConfig(broker)).to.include({ fileReservedTime: '48' });
   });
 });
+
+/** Polls an async condition every 50 ms; rejects after `timeoutMillis` naming `what`. */
+async function waitForAsync(cond: () => Promise<boolean>, timeoutMillis: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMillis;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMillis} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 function heartbeat(group: string): HeartbeatData {
   return {

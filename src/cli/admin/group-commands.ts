@@ -1,5 +1,6 @@
 /** mqadmin's consumer group commands: updateSubGroup, deleteSubGroup, consumerProgress, consumerConnection. */
-import type { ConsumerConnectionInfo, ConsumerProgress, GroupConsumeSummary } from '../../client/admin/admin-types.js';
+import type { ConsumerConnectionInfo, ConsumerProgress, GroupConsumeSummary, QueueProgress } from '../../client/admin/admin-types.js';
+import { createMessageQueue, messageQueueKey } from '../../common/protocol/body/message-queue.js';
 import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from '../../common/protocol/topic-validator.js';
 import { MQClientException } from '../../common/errors.js';
 import { createSubscriptionGroupConfig, type SubscriptionGroupConfig } from '../../common/protocol/body/subscription-group-config.js';
@@ -77,41 +78,62 @@ export const deleteSubGroupCommand = defineAdminCommand<{ groupName: string; bro
   human: (r) => [...r.brokers.map((b) => `delete subscription group [${r.groupName}] from broker [${b}] success.`), ...r.deletedTopics.map((t) => `delete topic [${t}] success.`)].join('\n'),
 });
 
-/** consumerProgress's result: one group's queues (-g), or every group's summary (no -g; JSON `{"groups":[…]}`). */
-export type ConsumerProgressResult = ConsumerProgress | { groups: GroupConsumeSummary[] };
+/** A queue row of consumerProgress -s true: the client holding the queue (mqadmin prints the IP part, N/A for none). */
+export type QueueProgressWithClient = QueueProgress & { clientId: string | undefined; clientIP: string | undefined };
+
+/** consumerProgress's result: one group's queues (-g; with -s true each queue's client), or every group's summary (no -g; JSON `{"groups":[…]}`). */
+export type ConsumerProgressResult = ConsumerProgress | (Omit<ConsumerProgress, 'queues'> & { queues: QueueProgressWithClient[] }) | { groups: GroupConsumeSummary[] };
 
 export const consumerProgressCommand = defineAdminCommand<ConsumerProgressResult>({
   name: 'consumerProgress',
   summary: "Query consumers's progress, speed",
   options: [
     { short: 'g', long: 'groupName', value: true, description: 'consumer group name' },
+    { short: 's', long: 'showClientIP', value: true, description: 'Show Client IP per Queue (true|false, default false)' },
     { short: 't', long: 'topic', value: true, description: 'only this topic (rmq extension)' },
   ],
   notes: [
     'Without -g, every group with a %RETRY% topic on the name server: count, version, type, model, TPS, diff total (as mqadmin).',
-    "mqadmin's -s (client IP per queue) is not supported.",
+    '-s true (with -g) asks each connected client which queues it holds (GET_CONSUMER_RUNNING_INFO); a queue nobody holds shows N/A.',
   ],
+  validate: (flags) => void flags.bool('showClientIP', false),
   async execute({ admin, flags }) {
     const group = flags.str('groupName');
     if (group === undefined) return { groups: await admin.examineAllGroupsConsumeInfo() };
-    return admin.examineConsumeStats(group, flags.str('topic'));
+    const progress = await admin.examineConsumeStats(group, flags.str('topic'));
+    if (!flags.bool('showClientIP', false)) return progress;
+    const holders = await admin.examineQueueAllocation(group);
+    return {
+      ...progress,
+      queues: progress.queues.map((q) => {
+        const clientId = holders.get(messageQueueKey(createMessageQueue(q.topic, q.brokerName, q.queueId)));
+        // MQClientInstance ids are clientIP@instanceName[@unitName]: mqadmin shows the part before '@'.
+        return { ...q, clientId, clientIP: clientId?.split('@')[0] };
+      }),
+    };
   },
-  human: (p) =>
-    'groups' in p
-      ? renderTable(
-          ['Group', 'Count', 'Version', 'Type', 'Model', 'TPS', 'Diff Total'],
-          // mqadmin prints OFFLINE in the version column of a group without consumers, blanks for type and model.
-          p.groups.map((g) => [g.group, g.count, g.count > 0 ? g.version : 'OFFLINE', g.consumeType ?? '', g.messageModel ?? '', g.consumeTps, g.diffTotal]),
-        )
-      : [
-          renderTable(
-            ['Topic', 'Broker Name', 'QID', 'Broker Offset', 'Consumer Offset', 'Diff', 'LastTime'],
-            p.queues.map((q) => [q.topic, q.brokerName, q.queueId, q.brokerOffset, q.consumerOffset, q.diff, formatTimestamp(q.lastTimestamp)]),
-          ),
-          '',
-          `Consume TPS: ${p.consumeTps.toFixed(2)}`,
-          `Diff Total: ${p.totalDiff}`,
-        ].join('\n'),
+  human: (p) => {
+    if ('groups' in p) {
+      return renderTable(
+        ['Group', 'Count', 'Version', 'Type', 'Model', 'TPS', 'Diff Total'],
+        // mqadmin prints OFFLINE in the version column of a group without consumers, blanks for type and model.
+        p.groups.map((g) => [g.group, g.count, g.count > 0 ? g.version : 'OFFLINE', g.consumeType ?? '', g.messageModel ?? '', g.consumeTps, g.diffTotal]),
+      );
+    }
+    const withClient = p.queues.some((q) => 'clientIP' in q);
+    const headers = ['Topic', 'Broker Name', 'QID', 'Broker Offset', 'Consumer Offset', ...(withClient ? ['Client IP'] : []), 'Diff', 'LastTime'];
+    const rows = p.queues.map((q) => [
+      q.topic,
+      q.brokerName,
+      q.queueId,
+      q.brokerOffset,
+      q.consumerOffset,
+      ...('clientIP' in q ? [q.clientIP ?? 'N/A'] : []),
+      q.diff,
+      formatTimestamp(q.lastTimestamp),
+    ]);
+    return [renderTable(headers, rows), '', `Consume TPS: ${p.consumeTps.toFixed(2)}`, `Diff Total: ${p.totalDiff}`].join('\n');
+  },
 });
 
 export const consumerConnectionCommand = defineAdminCommand<ConsumerConnectionInfo>({
