@@ -9,6 +9,7 @@ import { DefaultMQPushConsumer } from '../../src/client/consumer/default-mq-push
 import { ConsumeConcurrentlyStatus } from '../../src/client/consumer/listener.js';
 import type { MessageExt } from '../../src/common/message/message-ext.js';
 import { createTopicConfig } from '../../src/common/protocol/body/topic-config.js';
+import { decodePubTraces } from '../../src/client/trace/send-message-trace-hook.js';
 import { quietLogger, waitFor } from '../integration/consumer/support/harness.js';
 
 /**
@@ -239,6 +240,46 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
     expect(json<{ messages: MessageJson[] }>(byKey).messages.map((m) => m.msgId)).to.deep.equal([sent.msgId]);
     expect(json<MessageJson>(byQueueOffset)).to.include({ ...expected, queueOffset: sent.queueOffset });
     expect(json<{ messages: MessageJson[] }>(consumed).messages.map((m) => m.body)).to.include('hello admin');
+  });
+
+  it('sendMessage -m true also sends the Pub trace record to RMQ_SYS_TRACE_TOPIC, keyed by the msgId and keys; -m false does not', async () => {
+    const [traced, tracedTable, untraced, badFlag] = await Promise.all([
+      rmq('sendMessage', '-n', ns, '-t', 'TraceT', '-p', 'traced body', '-k', 'TK1 TK2', '-c', 'TagT', '-m', 'true', '--json'),
+      rmq('sendMessage', '-n', ns, '-t', 'TraceT', '-p', 'second', '-m', 'true'),
+      rmq('sendMessage', '-n', ns, '-t', 'TraceT', '-p', 'untraced', '-k', 'TK3', '-m', 'false', '--json'),
+      rmq('sendMessage', '-n', ns, '-t', 'TraceT', '-p', 'x', '-m', 'yes'),
+    ]);
+    const t = json<{ msgId: string; offsetMsgId: string; trace: { traceTopic: string; sendStatus: string; msgId: string } }>(traced);
+    expect(t.trace).to.include({ traceTopic: 'RMQ_SYS_TRACE_TOPIC', sendStatus: 'SEND_OK' });
+    expect(tracedTable.code, tracedTable.stderr).to.equal(0);
+    expect(tracedTable.stdout).to.match(/\ntrace sent to RMQ_SYS_TRACE_TOPIC: [0-9A-F]{32}\n$/);
+    expect(json(untraced)).to.not.have.property('trace');
+    failed(badFlag, 2, /-m\/--msgTraceEnable expects true or false, got 'yes'/);
+
+    // The trace message is found by the traced msgId and by each key, as RocketMQ's dashboard looks it up.
+    let stored: MessageExt[] = [];
+    await waitForAsync(async () => (stored = await admin.queryMessage('RMQ_SYS_TRACE_TOPIC', t.msgId)).length === 1, 10_000, 'the trace message in the index');
+    expect((await admin.queryMessage('RMQ_SYS_TRACE_TOPIC', 'TK2')).map((m) => m.msgId)).to.deep.equal([stored[0]!.msgId]);
+    expect(stored[0]!.msgId).to.equal(t.trace.msgId);
+    expect(stored[0]!.keys!.split(' ').sort()).to.deep.equal(['TK1', 'TK2', t.msgId].sort());
+    const body = stored[0]!.body.toString('utf8');
+    expect(body.startsWith('Pub\u0001')).to.equal(true);
+    const [record, ...more] = decodePubTraces(body);
+    expect(more).to.deep.equal([]);
+    expect(record).to.deep.include({
+      regionId: 'DefaultRegion',
+      topic: 'TraceT',
+      msgId: t.msgId,
+      offsetMsgId: t.offsetMsgId,
+      tags: 'TagT',
+      keys: 'TK1 TK2',
+      storeHost: broker,
+      bodyLength: Buffer.byteLength('traced body'),
+      msgType: 0,
+      success: true,
+    });
+    expect(record!.groupName).to.match(/^\d+$/);
+    expect(record!.costTime).to.be.at.least(0);
   });
 
   it('subscription groups, consumer progress and connections, reset offsets online and offline', async () => {
