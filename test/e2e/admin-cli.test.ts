@@ -4,12 +4,17 @@ import { fileURLToPath } from 'node:url';
 
 import { MQAdmin } from '../../src/client/admin/mq-admin.js';
 import { LOCAL_BROKER_NAME, LocalCluster } from '../../src/broker/local-cluster.js';
-import type { HeartbeatData } from '../../src/common/protocol/body/heartbeat-data.js';
+import { encodeHeartbeatData, type HeartbeatData } from '../../src/common/protocol/body/heartbeat-data.js';
 import { DefaultMQPushConsumer } from '../../src/client/consumer/default-mq-push-consumer.js';
 import { ConsumeConcurrentlyStatus } from '../../src/client/consumer/listener.js';
 import type { MessageExt } from '../../src/common/message/message-ext.js';
 import { createTopicConfig } from '../../src/common/protocol/body/topic-config.js';
 import { decodePubTraces } from '../../src/client/trace/send-message-trace-hook.js';
+import { decodeResetOffsetBody } from '../../src/common/protocol/body/reset-offset-body.js';
+import { RequestCode } from '../../src/common/protocol/request-code.js';
+import { ResponseCode } from '../../src/common/protocol/response-code.js';
+import { RemotingClient } from '../../src/common/remoting/remoting-client.js';
+import { RemotingCommand } from '../../src/common/remoting/remoting-command.js';
 import { quietLogger, waitFor } from '../integration/consumer/support/harness.js';
 
 /**
@@ -335,6 +340,43 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
 
     const del = json<{ brokers: string[] }>(await rmq('deleteSubGroup', '-n', ns, '-b', broker, '-g', 'G1', '--json'));
     expect(del.brokers).to.deep.equal([broker]);
+  });
+
+  it('resetOffsetByTime -c: the broker notifies the online clients in the C++ body format (a list), without -c in the Java one (a map)', async () => {
+    await admin.createAndUpdateTopicConfigOnCluster(CLUSTER, createTopicConfig('ResetCT', { readQueueNums: 2, writeQueueNums: 2 }));
+    for (let queueId = 0; queueId < 2; queueId++) {
+      await admin.clientAPI.updateConsumerOffset(broker, { consumerGroup: 'G3', topic: 'ResetCT', queueId, commitOffset: 0, bname: LOCAL_BROKER_NAME }, 3000);
+    }
+    // A bare client connection as G3's only member: it records the RESET_CONSUMER_CLIENT_OFFSET it is sent.
+    const client = new RemotingClient({ connectTimeoutMillis: 1000 });
+    const notices: RemotingCommand[] = [];
+    client.registerProcessor(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, {
+      processRequest: (_ch, req) => {
+        notices.push(req);
+        return null;
+      },
+    });
+    try {
+      const hb = heartbeat('G3');
+      hb.clientID = 'cpp-client@1';
+      hb.consumerDataSet[0]!.subscriptionDataSet[0]!.topic = 'ResetCT';
+      const answer = await client.invokeSync(broker, RemotingCommand.createRequest(RequestCode.HEART_BEAT, undefined, encodeHeartbeatData(hb)), 3000);
+      expect(answer.code).to.equal(ResponseCode.SUCCESS);
+
+      const cplus = json<{ mode: string; cplus: boolean; offsets: { queueId: number; offset: number }[] }>(await rmq('resetOffsetByTime', '-n', ns, '-g', 'G3', '-t', 'ResetCT', '-s', 'now', '-c', '--json'));
+      expect(cplus).to.deep.include({ mode: 'CLIENTS_NOTIFIED', cplus: true });
+      await waitFor(() => notices.length === 1, 10_000, 'the C++-format notice');
+      expect(JSON.parse(notices[0]!.body!.toString('utf8'))).to.deep.equal({
+        offsetTable: [0, 1].map((queueId) => ({ brokerName: LOCAL_BROKER_NAME, offset: 0, queueId, topic: 'ResetCT' })),
+      });
+
+      const plain = json<{ cplus: boolean }>(await rmq('resetOffsetByTime', '-n', ns, '-g', 'G3', '-t', 'ResetCT', '-s', 'now', '--json'));
+      expect(plain.cplus).to.equal(false);
+      await waitFor(() => notices.length === 2, 10_000, 'the Java-format notice');
+      expect(decodeResetOffsetBody(notices[1]!.body!).offsetTable.size).to.equal(2);
+    } finally {
+      await client.shutdown();
+    }
   });
 
   it('a live push consumer: consumerProgress -s true shows the client holding each queue; queryMsgById -g -d has it consume a message again, -s true resends it', async () => {

@@ -3,7 +3,7 @@ import type { ResetOffsetResult } from '../../client/admin/admin-types.js';
 import { defineAdminCommand, renderTable } from './admin-command.js';
 import { parseTimestamp } from './time.js';
 
-type ResetResult = ResetOffsetResult & { group: string; topic: string; timestamp: number; force: boolean };
+type ResetResult = ResetOffsetResult & { group: string; topic: string; timestamp: number; force: boolean; cplus: boolean };
 
 export const resetOffsetByTimeCommand = defineAdminCommand<ResetResult>({
   name: 'resetOffsetByTime',
@@ -13,7 +13,7 @@ export const resetOffsetByTimeCommand = defineAdminCommand<ResetResult>({
     { short: 't', long: 'topic', value: true, required: true, description: 'set the topic' },
     { short: 's', long: 'timestamp', value: true, required: true, description: 'set the timestamp[now|currentTimeMillis|yyyy-MM-dd#HH:mm:ss:SSS]' },
     { short: 'f', long: 'force', value: true, description: 'set the force rollback by timestamp switch[true|false] (default true)' },
-    { short: 'c', long: 'cplus', value: false, description: 'reset c++ client offset' },
+    { short: 'c', long: 'cplus', value: false, description: 'reset c++ client offset (the broker notifies the clients in the C++ body format)' },
   ],
   notes: [
     'With consumers online the broker pushes the new offsets to them (mode CLIENTS_NOTIFIED);',
@@ -28,8 +28,9 @@ export const resetOffsetByTimeCommand = defineAdminCommand<ResetResult>({
     const topic = flags.reqStr('topic');
     const timestamp = parseTimestamp(flags.reqStr('timestamp'), flags.flagName('timestamp'));
     const force = flags.bool('force', true);
-    const result = await admin.resetOffsetByTimestamp(topic, group, timestamp, force);
-    return { group, topic, timestamp, force, ...result };
+    const cplus = flags.flag('cplus');
+    const result = await admin.resetOffsetByTimestamp(topic, group, timestamp, force, cplus);
+    return { group, topic, timestamp, force, cplus, ...result };
   },
   human(r) {
     const head = `rollback consumer offset by specified group[${r.group}], topic[${r.topic}], force[${r.force}], timestamp(long)[${r.timestamp}]`;

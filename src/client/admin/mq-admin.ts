@@ -426,9 +426,12 @@ export class MQAdmin implements AdminContext {
     return this.api.consumeMessageDirectly(socketAddressToString(msg.storeHost), group, clientId, msg.offsetMsgId, this.timeoutMillis * 3);
   }
 
-  /** mqadmin resetOffsetByTime: see ResetOffsetResult; `timestamp` −1 means the end of each queue. */
-  resetOffsetByTimestamp(topic: string, group: string, timestamp: number, force = true): Promise<ResetOffsetResult> {
-    return resetOffsetByTimestamp(this, topic, group, timestamp, force);
+  /**
+   * mqadmin resetOffsetByTime: see ResetOffsetResult; `timestamp` −1 means the end of each queue;
+   * `isC` (mqadmin -c) has the broker notify the clients in the C++ client's body format.
+   */
+  resetOffsetByTimestamp(topic: string, group: string, timestamp: number, force = true, isC = false): Promise<ResetOffsetResult> {
+    return resetOffsetByTimestamp(this, topic, group, timestamp, force, isC);
   }
 
   // ---- messages (MessageQueries holds the logic) ----------------------------------------------

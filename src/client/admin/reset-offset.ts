@@ -14,16 +14,17 @@ export const RESET_TO_MAX_OFFSET = -1;
  * broker maps the timestamp to offsets and pushes them to the group's online clients (they commit
  * them as they go on). When no client is online the brokers answer CONSUMER_NOT_ONLINE and, like
  * mqadmin (ResetOffsetByTimeOldCommand), the offsets are committed on the brokers directly
- * (resetOffsetByTimestampOld). `force` false only moves offsets backwards.
+ * (resetOffsetByTimestampOld). `force` false only moves offsets backwards. `isC` (mqadmin -c) asks the
+ * broker to notify the clients in the C++ client's body format (ResetOffsetBodyForC).
  */
-export async function resetOffsetByTimestamp(admin: AdminContext, topic: string, group: string, timestamp: number, force: boolean): Promise<ResetOffsetResult> {
+export async function resetOffsetByTimestamp(admin: AdminContext, topic: string, group: string, timestamp: number, force: boolean, isC = false): Promise<ResetOffsetResult> {
   const route = await admin.examineTopicRouteInfo(topic);
   const offsets: QueueOffset[] = [];
   try {
     for (const bd of route.brokerDatas) {
       const addr = selectBrokerAddr(bd);
       if (addr === undefined) continue;
-      const table = await admin.api.invokeBrokerToResetOffset(addr, topic, group, timestamp, force, admin.timeoutMillis);
+      const table = await admin.api.invokeBrokerToResetOffset(addr, topic, group, timestamp, force, admin.timeoutMillis, isC);
       for (const [mq, offset] of table ?? []) offsets.push({ topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId, offset });
     }
   } catch (e: unknown) {
