@@ -506,3 +506,57 @@ function heartbeat(group: string): HeartbeatData {
     ],
   };
 }
+
+describe('rmq admin commands against a master/slave LocalCluster (e2e)', function () {
+  this.timeout(120000);
+  let cluster: LocalCluster;
+
+  before(async () => {
+    cluster = await LocalCluster.start({ slave: true });
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  it('brokerStatus -c and getBrokerConfig -c cover the slaves too, with mqadmin\'s line prefixes and headers', async () => {
+    const ns = cluster.namesrvAddr;
+    const master = cluster.brokerAddr;
+    const slave = cluster.slaveAddr!;
+    // The slave registers on its first heartbeat to the name server.
+    const admin = new MQAdmin({ namesrvAddr: ns });
+    await admin.start();
+    try {
+      await waitForAsync(async () => (await admin.fetchMasterAndSlaveAddrByClusterName(CLUSTER)).length === 2, 20_000, 'the slave on the name server');
+    } finally {
+      await admin.shutdown();
+    }
+    const [statusJson, statusTable, statusOne, configJson, configTable] = await Promise.all([
+      rmq('brokerStatus', '-n', ns, '-c', CLUSTER, '--json'),
+      rmq('brokerStatus', '-n', ns, '-c', CLUSTER),
+      rmq('brokerStatus', '-n', ns, '-b', slave),
+      rmq('getBrokerConfig', '-n', ns, '-c', CLUSTER, '--json'),
+      rmq('getBrokerConfig', '-n', ns, '-c', CLUSTER),
+    ]);
+    const status = json<{ brokers: { addr: string; runtime: Record<string, string> }[] }>(statusJson).brokers;
+    expect(status.map((b) => b.addr).sort()).to.deep.equal([master, slave].sort());
+    for (const b of status) expect(b.runtime).to.have.property('brokerVersionDesc', 'V4_9_8');
+    expect(statusTable.code, statusTable.stderr).to.equal(0);
+    const lines = statusTable.stdout.trimEnd().split('\n');
+    for (const addr of [master, slave]) {
+      expect(lines.some((l) => l === `${addr.padEnd(24)} ${'brokerVersionDesc'.padEnd(32)}: V4_9_8`), addr).to.equal(true);
+    }
+    expect(statusOne.code, statusOne.stderr).to.equal(0);
+    expect(statusOne.stdout.split('\n')).to.include(`${'brokerVersionDesc'.padEnd(32)}: V4_9_8`);
+
+    const configs = json<{ brokers: { addr: string; slave: boolean; masterAddr?: string; config: Record<string, string> }[] }>(configJson).brokers;
+    expect(configs.map((c) => [c.addr, c.slave, c.masterAddr])).to.deep.equal([
+      [master, false, undefined],
+      [slave, true, master],
+    ]);
+    expect(configs[1]!.config).to.include({ brokerId: '1' });
+    expect(configTable.code, configTable.stderr).to.equal(0);
+    expect(configTable.stdout).to.contain(`============Master: ${master}============\n`);
+    expect(configTable.stdout).to.contain(`============My Master: ${master}=====Slave: ${slave}============\n`);
+    expect(configTable.stdout).to.contain(`\n${'brokerId'.padEnd(50)}=  1\n`);
+  });
+});

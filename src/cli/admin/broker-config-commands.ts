@@ -1,13 +1,13 @@
 /** mqadmin's broker config commands: getBrokerConfig, updateBrokerConfig. */
 import type { BrokerConfigEntry } from '../../client/admin/admin-types.js';
-import { defineAdminCommand, renderKeyValues } from './admin-command.js';
+import { defineAdminCommand } from './admin-command.js';
 
 export const getBrokerConfigCommand = defineAdminCommand<{ brokers: BrokerConfigEntry[] }>({
   name: 'getBrokerConfig',
   summary: 'Get broker config by cluster or special broker!',
   options: [
     { short: 'b', long: 'brokerAddr', value: true, description: 'get which broker' },
-    { short: 'c', long: 'clusterName', value: true, description: 'get which cluster' },
+    { short: 'c', long: 'clusterName', value: true, description: 'get which cluster (every master, then its slaves)' },
   ],
   validate: (flags) => void flags.oneOf('brokerAddr', 'clusterName'),
   async execute({ admin, flags }) {
@@ -15,8 +15,14 @@ export const getBrokerConfigCommand = defineAdminCommand<{ brokers: BrokerConfig
     if (broker === undefined) return { brokers: await admin.getClusterBrokerConfig(flags.reqStr('clusterName')) };
     return { brokers: [{ brokerName: await admin.findBrokerNameByAddr(broker), addr: broker, config: await admin.getBrokerConfig(broker) }] };
   },
-  human: ({ brokers }) =>
-    brokers.map((b) => `============${b.addr}============\n${renderKeyValues(Object.entries(b.config).map(([k, v]) => [k, `=  ${v}`]))}`).join('\n\n'),
+  // mqadmin's headers: the address with -b; "Master: …" and "My Master: …=====Slave: …" with -c.
+  human: ({ brokers }, flags) =>
+    brokers
+      .map((b) => {
+        const title = !flags.has('clusterName') ? b.addr : b.slave === true ? `My Master: ${b.masterAddr ?? 'null'}=====Slave: ${b.addr}` : `Master: ${b.addr}`;
+        return `============${title}============\n${Object.entries(b.config).map(([k, v]) => `${k.padEnd(50)}=  ${v}`).join('\n')}`;
+      })
+      .join('\n\n'),
 });
 
 export const updateBrokerConfigCommand = defineAdminCommand<{ key: string; value: string; brokers: string[] }>({

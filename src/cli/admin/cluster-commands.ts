@@ -1,6 +1,6 @@
 /** mqadmin's cluster commands: clusterList, brokerStatus. */
 import type { ClusterBrokerInfo } from '../../client/admin/admin-types.js';
-import { defineAdminCommand, renderKeyValues, renderTable } from './admin-command.js';
+import { defineAdminCommand, renderTable } from './admin-command.js';
 import { CliUsageError } from './flags.js';
 
 /** ClusterListSubCommand without -i prints once; -i N prints every N seconds. */
@@ -68,26 +68,46 @@ export const clusterListCommand = defineAdminCommand<{ brokers: ClusterBrokerInf
   },
 });
 
-export const brokerStatusCommand = defineAdminCommand<{ brokers: { addr: string; runtime: Record<string, string> }[] }>({
+/** One broker's runtime table; `error` instead when it did not answer (with -c the others are still listed, as mqadmin). */
+interface BrokerRuntimeView {
+  addr: string;
+  runtime: Record<string, string>;
+  error?: string;
+}
+
+export const brokerStatusCommand = defineAdminCommand<{ brokers: BrokerRuntimeView[] }>({
   name: 'brokerStatus',
   summary: 'Fetch broker runtime status data',
   options: [
     { short: 'b', long: 'brokerAddr', value: true, description: 'Broker address' },
-    { short: 'c', long: 'clusterName', value: true, description: 'which cluster' },
+    { short: 'c', long: 'clusterName', value: true, description: 'which cluster (every master and slave)' },
   ],
   validate: (flags) => void flags.oneOf('brokerAddr', 'clusterName'),
   async execute({ admin, flags }) {
     const broker = flags.str('brokerAddr');
-    const addrs = broker !== undefined ? [broker] : await admin.fetchMasterAddrByClusterName(flags.reqStr('clusterName'));
-    const brokers: { addr: string; runtime: Record<string, string> }[] = [];
-    for (const addr of addrs) {
-      const runtime = await admin.fetchBrokerRuntimeStats(addr);
-      brokers.push({ addr, runtime: Object.fromEntries(Object.entries(runtime).sort(([a], [b]) => (a < b ? -1 : 1))) });
+    if (broker !== undefined) return { brokers: [{ addr: broker, runtime: sortedRuntime(await admin.fetchBrokerRuntimeStats(broker)) }] };
+    const brokers: BrokerRuntimeView[] = [];
+    for (const addr of await admin.fetchMasterAndSlaveAddrByClusterName(flags.reqStr('clusterName'))) {
+      try {
+        brokers.push({ addr, runtime: sortedRuntime(await admin.fetchBrokerRuntimeStats(addr)) });
+      } catch (e: unknown) {
+        brokers.push({ addr, runtime: {}, error: e instanceof Error ? e.message : String(e) });
+      }
     }
     return { brokers };
   },
-  human: ({ brokers }) =>
+  // mqadmin's "%-32s: %s" per key; with -c each line starts with the broker address ("%-24s ").
+  human: ({ brokers }, flags) =>
     brokers
-      .map((b) => (brokers.length > 1 ? renderKeyValues(Object.entries(b.runtime).map(([k, v]) => [`${b.addr}  ${k}`, v])) : renderKeyValues(Object.entries(b.runtime))))
+      .flatMap((b) => {
+        const prefix = flags.has('clusterName') ? `${b.addr.padEnd(24)} ` : '';
+        if (b.error !== undefined) return [`${prefix}unreachable: ${b.error}`];
+        return Object.entries(b.runtime).map(([k, v]) => `${prefix}${k.padEnd(32)}: ${v}`);
+      })
       .join('\n'),
 });
+
+/** Keys in TreeMap order, as mqadmin prints them. */
+function sortedRuntime(runtime: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(runtime).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

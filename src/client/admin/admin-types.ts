@@ -144,5 +144,9 @@ export type ResetOffsetResult =
 export interface BrokerConfigEntry {
   brokerName: string | undefined;
   addr: string;
+  /** Set for a slave: the master of its broker name (undefined when that master is not registered). */
+  masterAddr?: string | undefined;
+  /** Whether this is a slave (brokerId > 0) of the cluster listing. */
+  slave?: boolean;
   config: Record<string, string>;
 }

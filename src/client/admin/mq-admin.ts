@@ -142,6 +142,29 @@ export class MQAdmin implements AdminContext {
     return out.sort(cmp);
   }
 
+  /** CommandUtil.fetchMasterAndSlaveAddrByClusterName: every master and slave address of a cluster, sorted; an unknown cluster throws. */
+  async fetchMasterAndSlaveAddrByClusterName(clusterName: string): Promise<string[]> {
+    return (await this.fetchMasterAndSlaveDistinguish(clusterName)).flatMap(({ master, slaves }) => (master === undefined ? slaves : [master, ...slaves])).sort(cmp);
+  }
+
+  /**
+   * CommandUtil.fetchMasterAndSlaveDistinguish: each broker name of a cluster as its master and its
+   * slaves (by broker id), sorted by master address; `master` is undefined when only slaves are registered.
+   */
+  async fetchMasterAndSlaveDistinguish(clusterName: string): Promise<{ brokerName: string; master: string | undefined; slaves: string[] }[]> {
+    const info = await this.examineBrokerClusterInfo();
+    const names = info.clusterAddrTable.get(clusterName);
+    if (names === undefined) throw unknownCluster(clusterName);
+    const out: { brokerName: string; master: string | undefined; slaves: string[] }[] = [];
+    for (const brokerName of names) {
+      const bd = info.brokerAddrTable.get(brokerName);
+      if (bd === undefined) continue;
+      const ids = [...bd.brokerAddrs].sort(([a], [b]) => a - b);
+      out.push({ brokerName, master: bd.brokerAddrs.get(MASTER_ID), slaves: ids.filter(([id]) => id !== MASTER_ID).map(([, addr]) => addr) });
+    }
+    return out.sort((a, b) => cmp(a.master ?? '', b.master ?? ''));
+  }
+
   /** The master address of a broker name (then any slave), from the cluster info. */
   async findBrokerAddrByName(brokerName: string): Promise<string> {
     const bd = (await this.examineBrokerClusterInfo()).brokerAddrTable.get(brokerName);
@@ -460,11 +483,12 @@ export class MQAdmin implements AdminContext {
     return Object.fromEntries(entries);
   }
 
-  /** getBrokerConfig of every master of a cluster. */
+  /** getBrokerConfig of every master of a cluster, each followed by its slaves (mqadmin getBrokerConfig -c). */
   async getClusterBrokerConfig(clusterName: string): Promise<BrokerConfigEntry[]> {
     const out: BrokerConfigEntry[] = [];
-    for (const addr of await this.fetchMasterAddrByClusterName(clusterName)) {
-      out.push({ brokerName: await this.findBrokerNameByAddr(addr), addr, config: await this.getBrokerConfig(addr) });
+    for (const { brokerName, master, slaves } of await this.fetchMasterAndSlaveDistinguish(clusterName)) {
+      if (master !== undefined) out.push({ brokerName, addr: master, slave: false, config: await this.getBrokerConfig(master) });
+      for (const addr of slaves) out.push({ brokerName, addr, masterAddr: master, slave: true, config: await this.getBrokerConfig(addr) });
     }
     return out;
   }
