@@ -412,7 +412,8 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
       const clientId = consumer.clientId!;
       const clientIP = clientId.split('@')[0]!;
 
-      const [progressJson, progressTable, byOffsetId, byUniqTable, unknownClient, halfPair] = await Promise.all([
+      const [connectionTable, progressJson, progressTable, byOffsetId, byUniqTable, unknownClient, halfPair] = await Promise.all([
+        rmq('consumerConnection', '-n', ns, '-g', 'LiveG'),
         rmq('consumerProgress', '-n', ns, '-g', 'LiveG', '-s', 'true', '--json'),
         rmq('consumerProgress', '-n', ns, '-g', 'LiveG', '-s', 'true'),
         rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '-g', 'LiveG', '-d', clientId, '--json'),
@@ -420,6 +421,9 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
         rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '-g', 'LiveG', '-d', '10.0.0.1@nobody'),
         rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '-g', 'LiveG'),
       ]);
+      // mqadmin 4.9.8's consumerConnection rows: client id, address, language, version name.
+      expect(connectionTable.code, connectionTable.stderr).to.equal(0);
+      expect(connectionTable.stdout.split('\n').slice(0, 2).join('\n')).to.match(new RegExp(`^#ClientId\\s+#ClientAddr\\s+#Language\\s+#Version\\n${clientId.replace(/\./g, '\\.')}\\s+\\S+:\\d+\\s+\\S+\\s+V4_9_8$`));
       const p = json<{ queues: { topic: string; queueId: number; clientId: string; clientIP: string }[] }>(progressJson);
       // The consumer holds both LiveT queues (and %RETRY%LiveG's, once it has an offset there).
       expect(p.queues.filter((q) => q.topic === 'LiveT').map((q) => q.queueId)).to.deep.equal([0, 1]);

@@ -5,6 +5,7 @@ import { DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX } from '../../common/p
 import { MQClientException } from '../../common/errors.js';
 import { createSubscriptionGroupConfig, type SubscriptionGroupConfig } from '../../common/protocol/body/subscription-group-config.js';
 import { ResponseCode } from '../../common/protocol/response-code.js';
+import { mqVersionDesc } from '../../common/mq-version.js';
 import { defineAdminCommand, renderKeyValues, renderTable } from './admin-command.js';
 import { formatTimestamp } from './time.js';
 
@@ -148,7 +149,8 @@ export const consumerConnectionCommand = defineAdminCommand<ConsumerConnectionIn
   },
   human: (c) =>
     [
-      renderTable(['ClientId', 'ClientAddr', 'Language', 'Version'], c.connections.map((x, i) => [`${String(i + 1).padStart(3)} ${x.clientId}`, x.clientAddr, x.language, x.version])),
+      // mqadmin 4.9.8's columns: the client id as is, the version as its name (V4_9_8), not its ordinal.
+      renderTable(['ClientId', 'ClientAddr', 'Language', 'Version'], c.connections.map((x) => [x.clientId, x.clientAddr, x.language, mqVersionDesc(x.version)])),
       '',
       'Below is subscription:',
       renderTable(['Topic', 'SubExpression'], c.subscriptions.map((s) => [s.topic, s.subString])),
