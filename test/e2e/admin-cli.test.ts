@@ -241,6 +241,8 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
     ]);
     const expected = { msgId: sent.msgId, offsetMsgId: sent.offsetMsgId, topic: 'AdminT', tags: 'TagA', keys: 'K1', body: 'hello admin', queueId: sent.queueId };
     expect(json<{ messages: MessageJson[] }>(byOffsetId).messages[0]).to.include(expected);
+    // No group consumes AdminT yet: mqadmin's "WARN: No Consumer".
+    expect(json<{ messages: { tracks: unknown[] }[] }>(byOffsetId).messages[0]!.tracks).to.deep.equal([]);
     expect(json<{ messages: MessageJson[] }>(byUniq).messages[0]).to.include(expected);
     expect(json<{ messages: MessageJson[] }>(byKey).messages.map((m) => m.msgId)).to.deep.equal([sent.msgId]);
     expect(json<MessageJson>(byQueueOffset)).to.include({ ...expected, queueOffset: sent.queueOffset });
@@ -404,15 +406,18 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
       await waitFor(() => seen() === 1, 15_000, 'the first delivery of LK1');
       await waitForAsync(async () => {
         try {
-          return (await admin.examineConsumeStats('LiveG')).queues.length === 2;
+          const live = (await admin.examineConsumeStats('LiveG')).queues.filter((q) => q.topic === 'LiveT');
+          return live.length === 2 && live.every((q) => q.diff === 0);
         } catch {
           return false; // no offset committed yet: CONSUMER_NOT_ONLINE
         }
-      }, 15_000, 'LiveG offsets on both queues');
+      }, 15_000, 'LiveG offsets past LK1 on both queues');
       const clientId = consumer.clientId!;
       const clientIP = clientId.split('@')[0]!;
 
-      const [connectionTable, progressJson, progressTable, byOffsetId, byUniqTable, unknownClient, halfPair] = await Promise.all([
+      const [tracked, trackedTable, connectionTable, progressJson, progressTable, byOffsetId, byUniqTable, unknownClient, halfPair] = await Promise.all([
+        rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '--json'),
+        rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId),
         rmq('consumerConnection', '-n', ns, '-g', 'LiveG'),
         rmq('consumerProgress', '-n', ns, '-g', 'LiveG', '-s', 'true', '--json'),
         rmq('consumerProgress', '-n', ns, '-g', 'LiveG', '-s', 'true'),
@@ -421,6 +426,10 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
         rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '-g', 'LiveG', '-d', '10.0.0.1@nobody'),
         rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '-g', 'LiveG'),
       ]);
+      // mqadmin's message tracking under the message: LiveG has committed past it.
+      expect(json<{ messages: { tracks: unknown[] }[] }>(tracked).messages[0]!.tracks).to.deep.equal([{ consumerGroup: 'LiveG', trackType: 'CONSUMED' }]);
+      expect(trackedTable.code, trackedTable.stderr).to.equal(0);
+      expect(trackedTable.stdout).to.match(/\n\nMessageTrack \[consumerGroup=LiveG, trackType=CONSUMED, exceptionDesc=null\]\n$/);
       // mqadmin 4.9.8's consumerConnection rows: client id, address, language, version name.
       expect(connectionTable.code, connectionTable.stderr).to.equal(0);
       expect(connectionTable.stdout.split('\n').slice(0, 2).join('\n')).to.match(new RegExp(`^#ClientId\\s+#ClientAddr\\s+#Language\\s+#Version\\n${clientId.replace(/\./g, '\\.')}\\s+\\S+:\\d+\\s+\\S+\\s+V4_9_8$`));
@@ -470,6 +479,9 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
       const liveRows = offline.stdout.split('\n').filter((l) => l.startsWith('LiveT'));
       expect(liveRows).to.have.length(2);
       for (const row of liveRows) expect(row).to.match(/^LiveT\s+\S+\s+[01]\s+\d+\s+\d+\s+N\/A\s/);
+      const notOnline = json<{ messages: { tracks: { consumerGroup: string; trackType: string; exceptionDesc: string }[] }[] }>(await rmq('queryMsgById', '-n', ns, '-i', sent.offsetMsgId, '--json'));
+      expect(notOnline.messages[0]!.tracks.map((t) => [t.consumerGroup, t.trackType])).to.deep.equal([['LiveG', 'NOT_ONLINE']]);
+      expect(notOnline.messages[0]!.tracks[0]!.exceptionDesc).to.match(/^CODE:206 /);
     } finally {
       if (consumerRunning) await consumer.shutdown();
     }

@@ -10,7 +10,7 @@ import { Message } from '../../common/message/message.js';
 import { createMessageQueue, type MessageQueue } from '../../common/protocol/body/message-queue.js';
 import { defineAdminCommand, renderKeyValues, renderTable } from './admin-command.js';
 import { CliUsageError } from './flags.js';
-import { messageView, renderMessage, type MessageView } from './message-view.js';
+import { messageView, renderTrackedMessage, trackedMessageView, type MessageView, type TrackedMessageView } from './message-view.js';
 import { parseTimestamp } from './time.js';
 
 /** ConsumeMessageCommand.messageCount default. */
@@ -23,7 +23,7 @@ const RESEND_PRODUCER_GROUP = 'ReSendMsgById';
 
 /** What queryMsgById did, by mode: printed the messages, had a client consume them (-g -d), or sent them again (-s true). */
 export type QueryMsgByIdResult =
-  | { messages: MessageView[] }
+  | { messages: TrackedMessageView[] }
   | { consumed: { msgId: string; result: ConsumeMessageDirectlyResult }[] }
   | { resent: ({ originalMsgId: string } & SendView)[] };
 
@@ -62,12 +62,12 @@ export const queryMsgByIdCommand = defineAdminCommand<QueryMsgByIdResult>({
       return { consumed };
     }
     if (flags.bool('sendMessage', false)) return { resent: await resend(admin, ids, topic, flags.str('unitName')) };
-    const messages: MessageView[] = [];
-    for (const id of ids) messages.push(messageView(await admin.viewMessage(id, topic)));
+    const messages: TrackedMessageView[] = [];
+    for (const id of ids) messages.push(await trackedMessageView(admin, await admin.viewMessage(id, topic)));
     return { messages };
   },
   human: (r) => {
-    if ('messages' in r) return r.messages.map(renderMessage).join('\n\n');
+    if ('messages' in r) return r.messages.map(renderTrackedMessage).join('\n\n');
     // ConsumeMessageDirectlyResult.toString and SendResult.toString, as mqadmin prints them.
     if ('consumed' in r) {
       return r.consumed
@@ -119,7 +119,7 @@ export const queryMsgByKeyCommand = defineAdminCommand<{ topic: string; key: str
   human: ({ messages }) => renderTable(['Message ID', 'QID', 'Offset'], messages.map((m) => [m.msgId, m.queueId, m.queueOffset])),
 });
 
-export const queryMsgByOffsetCommand = defineAdminCommand<MessageView>({
+export const queryMsgByOffsetCommand = defineAdminCommand<TrackedMessageView>({
   name: 'queryMsgByOffset',
   summary: 'Query Message by offset',
   options: [
@@ -133,9 +133,9 @@ export const queryMsgByOffsetCommand = defineAdminCommand<MessageView>({
     flags.reqInt('offset');
   },
   async execute({ admin, flags }) {
-    return messageView(await admin.queryMessageByOffset(flags.reqStr('topic'), flags.reqStr('brokerName'), flags.reqInt('queueId'), flags.reqInt('offset')));
+    return trackedMessageView(admin, await admin.queryMessageByOffset(flags.reqStr('topic'), flags.reqStr('brokerName'), flags.reqInt('queueId'), flags.reqInt('offset')));
   },
-  human: renderMessage,
+  human: renderTrackedMessage,
 });
 
 interface SendView {

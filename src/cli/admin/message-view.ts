@@ -1,4 +1,6 @@
 /** A stored message as the message commands print it (mqadmin's printMsg fields), JSON-ready. */
+import type { MessageTrack } from '../../client/admin/admin-types.js';
+import type { MQAdmin } from '../../client/admin/mq-admin.js';
 import type { MessageExt } from '../../common/message/message-ext.js';
 import { socketAddressToString } from '../../common/message/socket-address.js';
 import { renderKeyValues } from './admin-command.js';
@@ -73,4 +75,27 @@ export function renderMessage(v: MessageView): string {
     ['Properties:', JSON.stringify(v.properties)],
     ['Message Body:', v.body],
   ]);
+}
+
+/** A message with mqadmin's tracking (queryMsgById, queryMsgByOffset); `trackError` when tracking could not be read. */
+export type TrackedMessageView = MessageView & { tracks: MessageTrack[]; trackError?: string };
+
+export async function trackedMessageView(admin: MQAdmin, m: MessageExt): Promise<TrackedMessageView> {
+  try {
+    return { ...messageView(m), tracks: await admin.messageTrackDetail(m) };
+  } catch (e: unknown) {
+    // As mqadmin, a tracking failure does not hide the message it is about.
+    return { ...messageView(m), tracks: [], trackError: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** printMsg with its tracking lines (MessageTrack.toString), or mqadmin's "WARN: No Consumer". */
+export function renderTrackedMessage(v: TrackedMessageView): string {
+  const tracks =
+    v.trackError !== undefined
+      ? [`WARN: message tracking failed: ${v.trackError}`]
+      : v.tracks.length === 0
+        ? ['WARN: No Consumer']
+        : v.tracks.map((t) => `MessageTrack [consumerGroup=${t.consumerGroup}, trackType=${t.trackType}, exceptionDesc=${t.exceptionDesc ?? 'null'}]`);
+  return `${renderMessage(v)}\n\n${tracks.join('\n')}`;
 }

@@ -150,3 +150,13 @@ export interface BrokerConfigEntry {
   slave?: boolean;
   config: Record<string, string>;
 }
+
+/** TrackType (tools/admin/api/TrackType.java): what a consumer group has done with one message. */
+export type TrackType = 'CONSUMED' | 'CONSUMED_BUT_FILTERED' | 'PULL' | 'NOT_CONSUME_YET' | 'NOT_ONLINE' | 'UNKNOWN';
+
+/** MessageTrack: one group of the message's topic and its TrackType; `exceptionDesc` says why it is UNKNOWN / NOT_ONLINE. */
+export interface MessageTrack {
+  consumerGroup: string;
+  trackType: TrackType;
+  exceptionDesc: string | undefined;
+}

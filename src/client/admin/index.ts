@@ -8,10 +8,12 @@ export type {
   ClusterBrokerInfo,
   ConsumerConnectionInfo,
   ConsumerProgress,
+  MessageTrack,
   QueueOffset,
   QueueProgress,
   ResetOffsetResult,
   RollbackStats,
   SubscriptionView,
   TopicQueueStatus,
+  TrackType,
 } from './admin-types.js';

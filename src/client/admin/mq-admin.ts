@@ -26,6 +26,7 @@ import type {
   ConsumerConnectionInfo,
   ConsumerProgress,
   GroupConsumeSummary,
+  MessageTrack,
   QueueProgress,
   ResetOffsetResult,
   TopicConsumers,
@@ -35,6 +36,7 @@ import type { AdminContext } from './admin-context.js';
 import { MessageQueries } from './message-queries.js';
 import { MQAdminAPI } from './mq-admin-api.js';
 import { resetOffsetByTimestamp } from './reset-offset.js';
+import { messageTrackDetail } from './message-track.js';
 
 export interface MQAdminOptions {
   /** `host:port[;host:port]`; default NAMESRV_ADDR. */
@@ -474,6 +476,11 @@ export class MQAdmin implements AdminContext {
 
   queryMessageByOffset(topic: string, brokerName: string, queueId: number, offset: number): Promise<MessageExt> {
     return this.messages.queryMessageByOffset(topic, brokerName, queueId, offset);
+  }
+
+  /** mqadmin's message tracking: per group of the message's topic, whether it consumed the message (see messageTrackDetail). */
+  messageTrackDetail(msg: MessageExt): Promise<MessageTrack[]> {
+    return messageTrackDetail(this, msg);
   }
 
   // ---- broker config ----------------------------------------------------------------------------
