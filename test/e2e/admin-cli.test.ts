@@ -205,12 +205,19 @@ describe('rmq admin commands against LocalCluster (e2e)', function () {
   });
 
   it('clusterList -i N prints again every N seconds until SIGINT (exit 0): one JSON line per round, or the -m table each round', async () => {
-    const [jsonRounds, tableRounds, zero] = await Promise.all([
+    const [jsonRounds, tableRounds, zero, once] = await Promise.all([
       rmqUntilLines(2, 30_000, 'clusterList', '-n', ns, '-i', '1', '--json'),
       // mqadmin's -m table: a header and one row per broker address, every round.
       rmqUntilLines(4, 30_000, 'clusterList', '-n', ns, '-i', '1', '-m'),
       rmq('clusterList', '-n', ns, '-i', '0'),
+      rmq('clusterList', '-n', ns),
     ]);
+    // Without -i: once, mqadmin's base table.
+    expect(once.code, once.stderr).to.equal(0);
+    const [head, row, ...rest] = once.stdout.trimEnd().split('\n');
+    expect(rest).to.deep.equal([]);
+    expect(head).to.match(/^#Cluster Name\s+#Broker Name\s+#BID\s+#Addr\s+#Version\s+#InTPS\(LOAD\)\s+#OutTPS\(LOAD\)\s+#PCWait\(ms\)\s+#Hour\s+#SPACE$/);
+    expect(row).to.match(new RegExp(`^${CLUSTER}\\s+${LOCAL_BROKER_NAME}\\s+0\\s+${broker}\\s+V4_9_8\\s+\\d+\\.\\d\\d\\(0,0ms\\)\\s+\\d+\\.\\d\\d\\(0,0ms\\)\\s+0\\s+\\d+\\.\\d\\d\\s+\\d\\.\\d{4}$`));
     expect(jsonRounds.code, jsonRounds.stderr).to.equal(0);
     expect(jsonRounds.stderr).to.equal('');
     const rounds = jsonRounds.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { brokers: { addr: string }[] });

@@ -52,18 +52,24 @@ export const clusterListCommand = defineAdminCommand<{ brokers: ClusterBrokerInf
         }),
       );
     }
-    const headers = ['Cluster Name', 'Broker Name', 'BID', 'Addr', 'Version', 'InTPS', 'OutTPS', 'Hour', 'SPACE'];
-    const rows = brokers.map((b) => [
-      b.clusterName,
-      b.brokerName,
-      b.brokerId,
-      b.addr,
-      b.error === undefined ? b.version : `unreachable: ${b.error}`,
-      b.inTps.toFixed(2),
-      b.outTps.toFixed(2),
-      b.hours?.toFixed(2),
-      b.diskRatio?.toFixed(4),
-    ]);
+    // mqadmin's columns: TPS with the thread pool's queue length and head wait "(LOAD)", the page
+    // cache lock time, hours of data and disk ratio (0 when the broker does not report them).
+    const headers = ['Cluster Name', 'Broker Name', 'BID', 'Addr', 'Version', 'InTPS(LOAD)', 'OutTPS(LOAD)', 'PCWait(ms)', 'Hour', 'SPACE'];
+    const rows = brokers.map((b) => {
+      const r = b.runtime ?? {};
+      return [
+        b.clusterName,
+        b.brokerName,
+        b.brokerId,
+        b.addr,
+        b.error === undefined ? b.version : `unreachable: ${b.error}`,
+        `${b.inTps.toFixed(2)}(${r.sendThreadPoolQueueSize ?? ''},${r.sendThreadPoolQueueHeadWaitTimeMills ?? ''}ms)`,
+        `${b.outTps.toFixed(2)}(${r.pullThreadPoolQueueSize ?? ''},${r.pullThreadPoolQueueHeadWaitTimeMills ?? ''}ms)`,
+        r.pageCacheLockTimeMills ?? '',
+        (b.hours ?? 0).toFixed(2),
+        (b.diskRatio ?? 0).toFixed(4),
+      ];
+    });
     return renderTable(headers, rows);
   },
 });
