@@ -7,7 +7,7 @@ import { createSubscriptionGroupConfig, type SubscriptionGroupConfig } from '../
 import { ResponseCode } from '../../common/protocol/response-code.js';
 import { mqVersionDesc } from '../../common/mq-version.js';
 import { defineAdminCommand, renderKeyValues, renderTable } from './admin-command.js';
-import { formatTimestamp } from './time.js';
+import { formatDateSeconds } from './time.js';
 
 export const updateSubGroupCommand = defineAdminCommand<{ config: SubscriptionGroupConfig; brokers: string[] }>({
   name: 'updateSubGroup',
@@ -131,7 +131,7 @@ export const consumerProgressCommand = defineAdminCommand<ConsumerProgressResult
       q.consumerOffset,
       ...('clientIP' in q ? [q.clientIP ?? 'N/A'] : []),
       q.diff,
-      formatTimestamp(q.lastTimestamp),
+      formatDateSeconds(q.lastTimestamp),
     ]);
     return [renderTable(headers, rows), '', `Consume TPS: ${p.consumeTps.toFixed(2)}`, `Diff Total: ${p.totalDiff}`].join('\n');
   },

@@ -43,3 +43,9 @@ export function formatTimestamp(ms: number): string {
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())},${p(d.getMilliseconds(), 3)}`;
 }
+
+/** Epoch millis → `yyyy-MM-dd HH:mm:ss` local time (UtilAll.YYYY_MM_DD_HH_MM_SS); 0 → "N/A" (consumerProgress's LastTime). */
+export function formatDateSeconds(ms: number): string {
+  if (ms <= 0) return 'N/A';
+  return formatTimestamp(ms).slice(0, -4);
+}

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { CliUsageError, parseFlags, type OptionSpec } from '../../../src/cli/admin/flags.js';
-import { NOW_TIMESTAMP, parseTimestamp } from '../../../src/cli/admin/time.js';
+import { formatDateSeconds, NOW_TIMESTAMP, parseTimestamp } from '../../../src/cli/admin/time.js';
 
 const SPECS: readonly OptionSpec[] = [
   { short: 'b', long: 'brokerAddr', value: true, description: '' },
@@ -64,6 +64,11 @@ describe('admin CLI timestamps (resetOffsetByTime -s, consumeMessage -s/-e)', ()
     expect(parseTimestamp('now', '-s')).to.equal(NOW_TIMESTAMP);
     expect(parseTimestamp(' 1700000000123 ', '-s')).to.equal(1700000000123);
     expect(parseTimestamp('2024-02-29#13:45:07:089', '-s')).to.equal(new Date(2024, 1, 29, 13, 45, 7, 89).getTime());
+  });
+
+  it("consumerProgress's LastTime: yyyy-MM-dd HH:mm:ss local time, N/A for never (UtilAll.YYYY_MM_DD_HH_MM_SS)", () => {
+    expect(formatDateSeconds(new Date(2024, 1, 29, 13, 45, 7, 89).getTime())).to.equal('2024-02-29 13:45:07');
+    expect(formatDateSeconds(0)).to.equal('N/A');
   });
 
   it('rejects out-of-range fields (SimpleDateFormat would roll them over), other formats, and now where not allowed', () => {
