@@ -15,7 +15,7 @@
  * Why not postMessage: each one cost the put path ~100 us on a 2-core machine (the worker's wakeup
  * preempts the sender; a typed array view is cloned with its whole backing buffer), ~4 % of the main
  * thread's time even with one batch per 10 ms. The ring costs a few stores per record, and the worker
- * polls it, as Java's ReputMessageService polls the CommitLog.
+ * polls it (index-worker.ts), as Java's ReputMessageService polls the CommitLog.
  */
 
 /** Values in the ring: 2 MiB, ~65,000 records of one key (~0.2 s of puts at 300k/s). */
