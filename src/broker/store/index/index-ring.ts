@@ -85,16 +85,23 @@ export class RingWriter {
   }
 
   /**
-   * Blocks (Atomics.wait) until the reader has consumed something since tryWrite last looked, or
-   * `timeoutMs` passes; true if it has. For a full ring only: the put path then waits for the index,
-   * as Java's reput slows puts down when the index falls behind (putMsgIndexHightWater).
+   * Resolves once the reader has consumed something since tryWrite last looked, or after `timeoutMs`;
+   * true if it has. For a full ring only. It waits without blocking this thread (Atomics.waitAsync):
+   * the event loop, and with it puts and pulls, goes on while the ReputMessageService waits for the
+   * index, as Java's reput thread waits while it builds the index and its put threads do not.
    */
-  waitForRoom(timeoutMs: number): boolean {
+  async waitForRoom(timeoutMs: number): Promise<boolean> {
     if (Atomics.load(this.control, TAIL) !== this.tail) return true;
-    Atomics.wait(this.control, TAIL, this.tail, timeoutMs);
+    const w = waitAsync(this.control, TAIL, this.tail, timeoutMs);
+    if (w.async) await w.value;
     return Atomics.load(this.control, TAIL) !== this.tail;
   }
 }
+
+/** Atomics.waitAsync (V8, Node >= 16), which the ES2022 lib does not declare. */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(typedArray: Int32Array, index: number, value: number, timeout: number): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+}).waitAsync;
 
 /** The worker's end. */
 export class RingReader {

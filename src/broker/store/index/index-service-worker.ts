@@ -36,7 +36,7 @@ import type { FromIndexWorker, IndexWorkerData, ToIndexWorker } from './index-wo
 
 /** A full ring waits this long in all for the worker to make room before the worker is declared stuck. */
 const RING_FULL_TIMEOUT_MS = 30_000;
-/** One Atomics.wait of a full ring (the worker's failure is noticed between waits). */
+/** One wait of a full ring (the worker's failure is noticed between waits). */
 const RING_WAIT_SLICE_MS = 100;
 
 export interface IndexServiceWorkerOptions extends IndexServiceOptions {
@@ -120,20 +120,25 @@ export class IndexServiceWorker implements MessageIndex {
     if (this.failure === undefined) this.worker.postMessage({ op: 'start' } satisfies ToIndexWorker);
   }
 
-  /** Writes the record's key hashes into the ring the worker polls. */
-  dispatch(request: DispatchRequest): void {
+  /**
+   * Writes the record's key hashes into the ring the worker polls. A full ring (the worker is ~0.2 s
+   * of puts behind) returns a promise the ReputMessageService awaits: dispatch waits, puts do not.
+   */
+  dispatch(request: DispatchRequest): Promise<void> | undefined {
     if (this.isShutdown || this.failure !== undefined) {
       this.logDropped(request.commitLogOffset);
-      return;
+      return undefined;
     }
     const hashes = this.keyHashes;
     const n = indexKeyHashes(request, hashes);
-    if (n < 0) return;
+    if (n < 0) return undefined;
     if (n > this.ring.maxKeys) {
       this.logger.error('record has too many keys to index', { commitLogOffset: request.commitLogOffset, keys: n });
-      return;
+      return undefined;
     }
-    if (!this.ring.tryWrite(request.commitLogOffset, request.storeTimestamp, hashes, n)) this.writeWhenRoom(request, hashes, n);
+    if (this.ring.tryWrite(request.commitLogOffset, request.storeTimestamp, hashes, n)) return undefined;
+    // keyHashes is reused by the next dispatch: the waiting write keeps its own copy.
+    return this.writeWhenRoom(request.commitLogOffset, request.storeTimestamp, hashes.slice(0, n));
   }
 
   queryOffset(topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryOffsetResult> {
@@ -183,17 +188,21 @@ export class IndexServiceWorker implements MessageIndex {
     });
   }
 
-  /** The ring is full: the worker fell ~0.2 s of puts behind. Wait for it (blocking this thread). */
-  private writeWhenRoom(request: DispatchRequest, hashes: readonly number[], n: number): void {
+  /** The ring is full: the worker fell ~0.2 s of puts behind. Waits for room without blocking the event loop. */
+  private async writeWhenRoom(commitLogOffset: number, storeTimestamp: number, hashes: readonly number[]): Promise<void> {
     this.worker.postMessage({ op: 'drain' } satisfies ToIndexWorker);
     const deadline = Date.now() + RING_FULL_TIMEOUT_MS;
-    while (!this.ring.tryWrite(request.commitLogOffset, request.storeTimestamp, hashes, n)) {
-      if (Date.now() >= deadline) {
-        this.fail(`index worker made no room in its ring for ${RING_FULL_TIMEOUT_MS} ms`, undefined);
-        this.logDropped(request.commitLogOffset);
+    while (!this.ring.tryWrite(commitLogOffset, storeTimestamp, hashes, hashes.length)) {
+      if (this.failure !== undefined) {
+        this.logDropped(commitLogOffset);
         return;
       }
-      this.ring.waitForRoom(RING_WAIT_SLICE_MS);
+      if (Date.now() >= deadline) {
+        this.fail(`index worker made no room in its ring for ${RING_FULL_TIMEOUT_MS} ms`, undefined);
+        this.logDropped(commitLogOffset);
+        return;
+      }
+      await this.ring.waitForRoom(RING_WAIT_SLICE_MS);
     }
   }
 

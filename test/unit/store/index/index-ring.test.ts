@@ -45,7 +45,7 @@ describe('index ring (main thread → index worker)', () => {
     }
   });
 
-  it('refuses a record when full until the reader frees room, which a waiting writer is told of', () => {
+  it('refuses a record when full until the reader frees room, which a waiting writer is told of', async () => {
     const buffers = createRingBuffers(16);
     const writer = new RingWriter(buffers);
     const reader = new RingReader(buffers);
@@ -53,11 +53,28 @@ describe('index ring (main thread → index worker)', () => {
     let written = 0;
     while (writer.tryWrite(written, 0, [written], 1)) written++;
     expect(written).to.equal(Math.floor(16 / record));
-    expect(writer.waitForRoom(1)).to.equal(false);
+    expect(await writer.waitForRoom(1)).to.equal(false);
     expect(drainAll(reader).map((r) => r.offset)).to.deep.equal(Array.from({ length: written }, (_, i) => i));
-    expect(writer.waitForRoom(1)).to.equal(true);
+    expect(await writer.waitForRoom(1)).to.equal(true);
     expect(writer.tryWrite(99, 0, [99], 1)).to.equal(true);
     expect(drainAll(reader).map((r) => r.offset)).to.deep.equal([99]);
+  });
+
+  it('a writer waiting on a full ring does not block its thread and wakes when the reader drains', async () => {
+    const buffers = createRingBuffers(16);
+    const writer = new RingWriter(buffers);
+    const reader = new RingReader(buffers);
+    while (writer.tryWrite(1, 0, [1], 1));
+    let ticked = false;
+    // A 60 s wait: only the reader's notify can end it before the test's timeout.
+    const waiting = writer.waitForRoom(60_000);
+    await new Promise<void>((resolve) => setImmediate(() => {
+      ticked = true;
+      resolve();
+    }));
+    expect(ticked, 'the event loop ran while the writer waited').to.equal(true);
+    drainAll(reader);
+    expect(await waiting).to.equal(true);
   });
 
   it('caps the keys of one record at half the ring, so any record fits once the ring is drained', () => {
