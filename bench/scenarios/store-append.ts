@@ -31,6 +31,8 @@ const HOLD_LATENCY_SAMPLING = 64;
 const VARIANTS: readonly Variant[] = [
   { name: 'async', config: {}, producers: 64, sync: false },
   { name: 'async-pool', config: { transientStorePoolEnable: true }, producers: 64, sync: false },
+  // The opt-in index worker (messageIndexWorkerEnable): less main-thread CPU per put, another thread busy.
+  { name: 'async-idxworker', config: { messageIndexWorkerEnable: true }, producers: 64, sync: false },
   { name: 'sync-1', config: { flushDiskType: 'SYNC_FLUSH' }, producers: 1, sync: true },
   { name: 'sync-16', config: { flushDiskType: 'SYNC_FLUSH' }, producers: 16, sync: true },
   { name: 'sync-64', config: { flushDiskType: 'SYNC_FLUSH' }, producers: 64, sync: true },

@@ -12,8 +12,10 @@ import { decodeRecord } from '../../../src/common/message/index.js';
 import { inner, openStore, smallConfig, tempStoreDir } from './store-fixtures.js';
 
 const FAR_FUTURE = Date.now() + 3_600_000;
+/** The worker is opt-in (the default builds the index inline). */
+const WORKER = { messageIndexWorkerEnable: true } as const;
 
-describe('store/IndexServiceWorker (messageIndexWorkerEnable, the default)', function () {
+describe('store/IndexServiceWorker (messageIndexWorkerEnable: true)', function () {
   this.timeout(20_000);
   let root: string;
   let store: DefaultMessageStore | undefined;
@@ -42,7 +44,7 @@ describe('store/IndexServiceWorker (messageIndexWorkerEnable, the default)', fun
   }
 
   it('answers a query after every record dispatched before it, without waiting for the worker to poll', async () => {
-    store = await openStore(smallConfig(root));
+    store = await openStore(smallConfig(root, WORKER));
     worker(store);
     for (let round = 0; round < 20; round++) {
       const offset = await put(store, `k-${round} shared`);
@@ -54,7 +56,7 @@ describe('store/IndexServiceWorker (messageIndexWorkerEnable, the default)', fun
   });
 
   it('indexes and flushes every dispatched record at shutdown, and its logs reach the store logger', async () => {
-    const cfg = smallConfig(root);
+    const cfg = smallConfig(root, WORKER);
     store = await openStore(cfg);
     const offsets: number[] = [];
     for (let i = 0; i < 300; i++) offsets.push(await put(store, `key-${i}`));
@@ -75,7 +77,7 @@ describe('store/IndexServiceWorker (messageIndexWorkerEnable, the default)', fun
   });
 
   it('a crashed worker fails queries with IndexWorkerError, not a hang; puts go on; the next start recovers the index', async () => {
-    const cfg = smallConfig(root);
+    const cfg = smallConfig(root, WORKER);
     store = await openStore(cfg);
     const before = await put(store, 'before');
     await store.reputMessageService.waitCaughtUp();
