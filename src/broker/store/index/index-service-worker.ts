@@ -12,6 +12,8 @@ import {
   DEFAULT_MAX_INDEX_NUM,
   DEFAULT_MAX_MSGS_NUM_BATCH,
   indexKeyHashes,
+  storeIndexCheckpoint,
+  type IndexCheckpoint,
   type IndexServiceOptions,
   type MessageIndex,
   type QueryOffsetResult,
@@ -57,7 +59,8 @@ interface PendingRequest {
 
 export class IndexServiceWorker implements MessageIndex {
   private readonly worker: Worker;
-  private readonly checkpoint: StoreCheckpoint;
+  /** The StoreCheckpoint as the inline index sees it too: the worker's full-file flushes advance it here. */
+  private readonly checkpoint: IndexCheckpoint;
   private readonly onIndexFileError: (() => void) | undefined;
   private readonly logger: Logger;
   private readonly workerLoggers = new Map<string, Logger>();
@@ -73,7 +76,7 @@ export class IndexServiceWorker implements MessageIndex {
   private droppedLogged = false;
 
   constructor(options: IndexServiceWorkerOptions) {
-    this.checkpoint = options.storeCheckpoint;
+    this.checkpoint = storeIndexCheckpoint(options.storeCheckpoint);
     this.onIndexFileError = options.onIndexFileError;
     this.logger = options.logger ?? createLogger('store').namespace('IndexService');
     const data: IndexWorkerData = {
@@ -238,8 +241,7 @@ export class IndexServiceWorker implements MessageIndex {
   private async advanceCheckpoint(id: number, indexMsgTimestamp: number): Promise<void> {
     let error: unknown;
     try {
-      this.checkpoint.indexMsgTimestamp = indexMsgTimestamp;
-      await this.checkpoint.flush();
+      await this.checkpoint.advanceIndexMsgTimestamp(indexMsgTimestamp);
     } catch (e: unknown) {
       error = e;
     }
