@@ -189,6 +189,8 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
   const done = new Promise<void>((resolve) => (allConsumed = resolve));
   const consumer = new DefaultMQPushConsumer({ consumerGroup: `CG_${o.topic}`, namesrvAddr: o.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', logger: o.logger });
   let probesConsumed = 0;
+  /** One probe per publish queue of the topic (set before they are sent). */
+  let probesSent = Number.POSITIVE_INFINITY;
   let probed: () => void = () => undefined;
   const allProbed = new Promise<void>((resolve) => (probed = resolve));
   let rebalanced: () => void = () => undefined;
@@ -203,7 +205,7 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
         const body = Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength);
         const i = body.readUInt32BE(0);
         if (i === PROBE_INDEX) {
-          if (++probesConsumed === QUEUES) probed();
+          if (++probesConsumed >= probesSent) probed();
           continue;
         }
         if (i >= o.messages) continue; // not one of ours (cannot happen on a fresh topic)
@@ -236,7 +238,9 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
       // start-up stays visible in the warm-up rows and in the drain row's first-delivery time.
       const probe = Buffer.from(base);
       probe.writeUInt32BE(PROBE_INDEX, 0);
-      await Promise.all((await o.producer.fetchPublishMessageQueues(o.topic)).map((mq) => o.producer.send(new Message(o.topic, probe), mq)));
+      const queues = await o.producer.fetchPublishMessageQueues(o.topic);
+      probesSent = queues.length;
+      await Promise.all(queues.map((mq) => o.producer.send(new Message(o.topic, probe), mq)));
       await allProbed;
     }
     let next = 0;
