@@ -66,16 +66,13 @@ async function runAdminCommand<R>(def: AdminCommandDef<R>, args: string[]): Prom
   try {
     await admin.start();
     const interval = def.repeatIntervalMillis?.(flags);
-    if (interval === undefined) {
+    const round = async (jsonIndent: number): Promise<void> => {
       const result = await def.execute({ admin, flags });
-      process.stdout.write(flags.json ? `${toJson(result)}\n` : ensureNewline(def.human(result, flags)));
-      return EXIT_OK;
-    }
-    await repeatUntilSignalled(interval, async () => {
-      const result = await def.execute({ admin, flags });
-      // One line per round, so a reader can parse the stream line by line.
-      process.stdout.write(flags.json ? `${toJson(result, 0)}\n` : ensureNewline(def.human(result, flags)));
-    });
+      process.stdout.write(flags.json ? `${toJson(result, jsonIndent)}\n` : ensureNewline(def.human(result, flags)));
+    };
+    // Repeated rounds print one JSON line each, so a reader can parse the stream line by line.
+    if (interval === undefined) await round(2);
+    else await repeatUntilSignalled(interval, () => round(0));
     return EXIT_OK;
   } catch (e: unknown) {
     return fail(def.name, e);
