@@ -113,8 +113,8 @@ export class DefaultMessageStore {
       this.reputMessageService.wakeup();
       this.haService?.notifyAppended();
     };
-    this.commitLog.onPutDone = (r, begin) => {
-      this.count(r, begin);
+    this.commitLog.onPutDone = (r, begin, now) => {
+      this.count(r, begin, now);
     };
     this.flushConsumeQueueService = new FlushConsumeQueueService(this.consumeQueueTable, config, this.log.namespace('cq-flush'));
     this.lock = new StoreLock(lockFilePath(config));
@@ -404,9 +404,9 @@ export class DefaultMessageStore {
     return replica === 'PUT_OK' ? r : { status: replica, appendMessageResult: a };
   }
 
-  private count(r: PutMessageResult, begin: number): PutMessageResult {
-    if ('appendMessageResult' in r) this.stats.onPut(r.status, r.appendMessageResult.wroteBytes, r.appendMessageResult.msgNum, Date.now() - begin);
-    else this.stats.onPut(r.status, 0, 0, Date.now() - begin);
+  private count(r: PutMessageResult, begin: number, now = Date.now()): PutMessageResult {
+    if ('appendMessageResult' in r) this.stats.onPut(r.status, r.appendMessageResult.wroteBytes, r.appendMessageResult.msgNum, now - begin);
+    else this.stats.onPut(r.status, 0, 0, now - begin);
     return r;
   }
 }
