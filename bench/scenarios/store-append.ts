@@ -53,8 +53,9 @@ const VARIANTS: readonly Variant[] = [
  *   before the data is durable, and its flush service syncs behind the writes).
  * - SYNC: N producers each waiting for a durable ack can have at most N × size bytes outstanding, so
  *   the raw writer writes N × size bytes and fdatasyncs, again and again (a group of N puts per sync
- *   is the best any SYNC_FLUSH store can do); size is the store's mean record size. `ratioToRaw` is against this; `ratioToRawEndSync` is
- *   against the ASYNC-style raw (one sync at the end), for reference.
+ *   is the best any SYNC_FLUSH store can do); size is the store's mean record size (`recordBytes`).
+ *   `ratioToRaw` is against this; `ratioToRawEndSync` is against the ASYNC-style raw (one sync at
+ *   the end), for reference.
  *
  * After the first ASYNC variant (unless `--scan false`) the stored messages are scanned with
  * getMessage, 32 at a time, the 8 queues in turn (what a consumer of the topic catching up does): the
@@ -79,7 +80,7 @@ registerScenario({
       // The same volume as the store wrote: its CommitLog bytes, records with their headers and properties.
       const bytes = Number(r.commitLogBytes);
       const rawEndSync = await runRaw(bytes, RAW_CHUNK, false);
-      const raw = v.sync ? await runRaw(bytes, v.producers * Math.round(bytes / r.messages), true) : rawEndSync;
+      const raw = v.sync ? await runRaw(bytes, v.producers * Number(r.recordBytes), true) : rawEndSync;
       r.rawMbPerSec = raw;
       r.ratioToRaw = Number(r.commitLogMbPerSec) / raw;
       r.payloadRatioToRaw = r.mbPerSec / raw;
@@ -101,8 +102,7 @@ registerScenario({
       const wrote = `CommitLog ${Number(r.commitLogMbPerSec).toFixed(0)} MiB/s = ${pct(r.ratioToRaw)} of raw ${Number(r.rawMbPerSec).toFixed(0)} MiB/s`;
       const bodies = `message bodies ${r.mbPerSec.toFixed(0)} MiB/s = ${pct(r.payloadRatioToRaw)} of raw`;
       if (r.ratioToRawEndSync === undefined) return `${r.scenario}: ${wrote} (target ≥ 50 %); ${bodies}; ${cpu}`;
-      const syncedEvery = Number(r.producers) * Math.round(Number(r.commitLogBytes) / r.messages);
-      return `${r.scenario}: ${wrote} synced every ${syncedEvery} B (target for 64 producers ≥ 30 %); ${bodies}; ${pct(r.ratioToRawEndSync)} of raw ${Number(r.rawEndSyncMbPerSec).toFixed(0)} MiB/s synced once; ${cpu}`;
+      return `${r.scenario}: ${wrote} synced every ${Number(r.producers) * Number(r.recordBytes)} B (target for 64 producers ≥ 30 %); ${bodies}; ${pct(r.ratioToRawEndSync)} of raw ${Number(r.rawEndSyncMbPerSec).toFixed(0)} MiB/s synced once; ${cpu}`;
     }),
 });
 
@@ -159,6 +159,7 @@ async function runStore(args: BenchArgs, v: Variant, scan: boolean): Promise<Ben
       cpuSeconds,
       commitLogBytes,
       commitLogMbPerSec: commitLogBytes / seconds / MiB,
+      recordBytes: Math.round(commitLogBytes / messages),
     });
     if (scan) out.push(await runScan(args, store, messages));
   } finally {
