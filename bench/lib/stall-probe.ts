@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+
+/** A wake-up this much later than its 1 ms interval asked for counts as a stall. */
+export const STALL_THRESHOLD_MS = 3;
+
+/**
+ * The probe: an otherwise idle node process whose 1 ms interval reports every late wake-up as
+ * `<start, epoch ms> <length ms>`. It does no work of its own, so its stalls are the machine's (the
+ * scheduler, or on a VM the host not running a vCPU), not GC or load of the processes measured.
+ * It exits when its stdin closes, so it cannot outlive the bench.
+ */
+const PROBE_SOURCE = `
+const { performance } = require('node:perf_hooks');
+let last = performance.now();
+setInterval(() => {
+  const now = performance.now();
+  if (now - last > ${STALL_THRESHOLD_MS}) process.stdout.write((performance.timeOrigin + last).toFixed(3) + ' ' + (now - last).toFixed(3) + '\\n');
+  last = now;
+}, 1);
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+process.stdout.write('ready\\n');
+`;
+
+/** One late wake-up of the probe: when it should have woken (epoch ms) and how long it slept instead. */
+export interface Stall {
+  readonly at: number;
+  readonly ms: number;
+}
+
+/** What the probe saw in a window, and how much of a set of slow intervals it covers. */
+export interface StallSummary {
+  /** Stalls over STALL_THRESHOLD_MS in the window. */
+  count: number;
+  /** Their summed length, ms. */
+  totalMs: number;
+  maxMs: number;
+}
+
+/**
+ * Measures the machine's own scheduling stalls beside a benchmark run: a child node process that
+ * only sleeps and wakes every millisecond, as the measured processes do between bursts of a paced
+ * run. A stall it sees also hits any of them that was asleep at that moment, so the rows can say how
+ * much of a latency tail lies in stalls the benchmarked code could not have caused.
+ */
+export class StallProbe {
+  private readonly stalls: Stall[] = [];
+
+  private constructor(
+    private readonly child: ChildProcess,
+    onReady: () => void,
+  ) {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (line === 'ready') return onReady();
+      const [at, ms] = line.split(' ').map(Number);
+      if (Number.isFinite(at) && Number.isFinite(ms)) this.stalls.push({ at: at!, ms: ms! });
+    });
+  }
+
+  /** Resolves once the probe's interval runs. */
+  static start(): Promise<StallProbe> {
+    const child = spawn(process.execPath, ['-e', PROBE_SOURCE], { stdio: ['pipe', 'pipe', 'inherit'] });
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`stall probe exited (${code}) before it was ready`)));
+      const probe: StallProbe = new StallProbe(child, () => resolve(probe));
+    });
+  }
+
+  /** The probe process's pid. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Stalls that began in [from, to] (epoch ms). */
+  within(from: number, to: number): Stall[] {
+    return this.stalls.filter((s) => s.at >= from && s.at <= to);
+  }
+
+  static summarize(stalls: readonly Stall[]): StallSummary {
+    let totalMs = 0;
+    let maxMs = 0;
+    for (const s of stalls) {
+      totalMs += s.ms;
+      if (s.ms > maxMs) maxMs = s.ms;
+    }
+    return { count: stalls.length, totalMs, maxMs };
+  }
+
+  /**
+   * How many of the intervals [start, start + length] (epoch ms, e.g. a slow message's send to its
+   * delivery) overlap a stall of `stalls`.
+   */
+  static overlapping(stalls: readonly Stall[], starts: readonly number[], lengths: readonly number[]): number {
+    const sorted = [...stalls].sort((a, b) => a.at - b.at);
+    let hits = 0;
+    for (let i = 0; i < starts.length; i++) {
+      const from = starts[i]!;
+      const to = from + lengths[i]!;
+      // First stall ending after `from` (stalls do not nest much; a short scan back is enough).
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid]!.at < from) lo = mid + 1;
+        else hi = mid;
+      }
+      let hit = lo < sorted.length && sorted[lo]!.at <= to;
+      for (let j = lo - 1; !hit && j >= 0 && from - sorted[j]!.at < 1000; j--) hit = sorted[j]!.at + sorted[j]!.ms >= from;
+      if (hit) hits++;
+    }
+    return hits;
+  }
+
+  /** The epoch time in ms, as the probe writes it. */
+  static now(): number {
+    return performance.timeOrigin + performance.now();
+  }
+
+  stop(): void {
+    this.child.stdin?.end();
+  }
+}
