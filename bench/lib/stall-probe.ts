@@ -7,9 +7,9 @@ export const STALL_THRESHOLD_MS = 3;
 
 /**
  * The probe: an otherwise idle node process whose 1 ms interval reports every late wake-up as
- * `<start, epoch ms> <length ms>`. It does no work of its own, so its stalls are the machine's (the
- * scheduler, or on a VM the host not running a vCPU), not GC or load of the processes measured.
- * It exits when its stdin closes, so it cannot outlive the bench.
+ * `<start, epoch ms> <length ms>`. It does no work of its own, so a late wake-up is time it waited
+ * for a CPU: the host not running its vCPU, or the CPUs busy with other threads, including those of
+ * the processes measured. It exits when its stdin closes, so it cannot outlive the bench.
  */
 const PROBE_SOURCE = `
 const { performance } = require('node:perf_hooks');
@@ -40,10 +40,12 @@ export interface StallSummary {
 }
 
 /**
- * Measures the machine's own scheduling stalls beside a benchmark run: a child node process that
- * only sleeps and wakes every millisecond, as the measured processes do between bursts of a paced
- * run. A stall it sees also hits any of them that was asleep at that moment, so the rows can say how
- * much of a latency tail lies in stalls the benchmarked code could not have caused.
+ * Measures scheduling delays beside a benchmark run: a child node process that only sleeps and
+ * wakes every millisecond, as the measured processes do between bursts of a paced run. A process
+ * that wakes while the probe waits for a CPU is likely to wait too, so the rows can say how much of
+ * a latency tail coincides with scheduling delays. Which part of those is the host's and which the
+ * run queue the measured processes share, the probe cannot tell; one started on an otherwise idle
+ * machine sees the host's part alone.
  */
 export class StallProbe {
   private readonly stalls: Stall[] = [];

@@ -64,10 +64,11 @@ const LATENCY_DUMP_ENV = 'RMQ_BENCH_E2E_LATENCY_DUMP';
  * latency the runs measure; the warm-up rows show it.
  *
  * `--stall-probe true` runs StallProbe beside the runs: an idle process that only wakes every
- * millisecond, whose late wake-ups (> 3 ms) are the machine's scheduling stalls. Each row then says
- * how many it saw and how many of the messages over 5 ms were in flight during one. It is off by
- * default because it perturbs what it watches: on the 2-vCPU VM this was built on, its 1,000
- * wake-ups a second added ~5 µs CPU per message to the measured processes and ~0.5 ms to the p99.
+ * millisecond, whose late wake-ups (> 3 ms) are scheduling delays, the host's or a run queue shared
+ * with the measured processes. Each row then says how many it saw and how many of the messages over
+ * 5 ms were in flight during one. It is off by default because it perturbs what it watches: on the
+ * 2-vCPU VM this was built on, its 1,000 wake-ups a second added ~5 µs CPU per message to the
+ * measured processes and ~0.5 ms to the p99.
  */
 registerScenario({
   name: 'e2e',
@@ -191,7 +192,7 @@ interface RunOptions {
   brokerScavenges: () => number | undefined;
   /** A file to write (send time, latency) pairs to. */
   dumpTo: string | undefined;
-  /** The machine's stalls, reported beside the run's (`--stall-probe true` only). */
+  /** Scheduling delays seen by an idle process, reported beside the run's (`--stall-probe true` only). */
   probe: StallProbe | undefined;
 }
 
@@ -357,7 +358,7 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
       /** Minor GCs of this process (producer + consumer, and the broker with --inprocess) during the run. */
       scavenges,
       brokerScavenges: brokerScavengesBefore === undefined || brokerScavengesAfter === undefined ? Number.NaN : brokerScavengesAfter - brokerScavengesBefore,
-      /** Late wake-ups of the idle probe process (> STALL_THRESHOLD_MS) during the run: the machine's, not ours. */
+      /** Late wake-ups of the idle probe process (> STALL_THRESHOLD_MS) during the run. */
       probeStalls: stallSummary?.count ?? Number.NaN,
       probeStallMs: stallSummary?.totalMs ?? Number.NaN,
       probeStallMaxMs: stallSummary?.maxMs ?? Number.NaN,
