@@ -12,4 +12,11 @@ export {
   type BrokerConfig,
   type BrokerConfigs,
 } from './broker-config.js';
-export { createMessageStoreConfig, type MessageStoreConfig } from './store/store-config.js';
+export {
+  createMessageStoreConfig,
+  MESSAGE_STORE_CONFIG_SCHEMA,
+  type BrokerRole,
+  type FlushDiskType,
+  type MessageStoreConfig,
+} from './store/store-config.js';
+export type { ConfigKeySpec, ConfigOf, ConfigSchema, ConfigValueType } from '../common/util/config-schema.js';

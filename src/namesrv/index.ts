@@ -17,3 +17,10 @@ export { NamesrvConfiguration, NamesrvConfigUpdateError, type NamesrvKey } from 
 export { KVConfigManager, NAMESPACE_ORDER_TOPIC_CONFIG } from './kvconfig/kv-config-manager.js';
 export { DefaultRequestProcessor, APPLY_TOPIC_SUGGESTION } from './processor/default-request-processor.js';
 export { RocketMQError } from '../common/errors.js';
+// Data types of the protocol that the route tables hold and return.
+export type { BrokerData } from '../common/protocol/body/broker-data.js';
+export type { QueueData } from '../common/protocol/body/queue-data.js';
+export type { DataVersion } from '../common/protocol/body/data-version.js';
+export type { TopicConfigSerializeWrapper } from '../common/protocol/body/topic-config-serialize-wrapper.js';
+export type { TopicConfig } from '../common/protocol/body/topic-config.js';
+export type { TopicList } from '../common/protocol/body/topic-list.js';

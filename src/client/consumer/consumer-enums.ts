@@ -15,13 +15,13 @@ export const MessageModel = {
   BROADCASTING: 'BROADCASTING',
   CLUSTERING: 'CLUSTERING',
 } as const satisfies { [K in MessageModelName]: K };
-export type MessageModel = MessageModelName;
+export type MessageModel = (typeof MessageModel)[keyof typeof MessageModel];
 
 export const ConsumeType = {
   CONSUME_ACTIVELY: 'CONSUME_ACTIVELY',
   CONSUME_PASSIVELY: 'CONSUME_PASSIVELY',
 } as const satisfies { [K in ConsumeTypeName]: K };
-export type ConsumeType = ConsumeTypeName;
+export type ConsumeType = (typeof ConsumeType)[keyof typeof ConsumeType];
 
 export const ConsumeFromWhere = {
   CONSUME_FROM_LAST_OFFSET: 'CONSUME_FROM_LAST_OFFSET',
@@ -34,4 +34,4 @@ export const ConsumeFromWhere = {
   CONSUME_FROM_FIRST_OFFSET: 'CONSUME_FROM_FIRST_OFFSET',
   CONSUME_FROM_TIMESTAMP: 'CONSUME_FROM_TIMESTAMP',
 } as const satisfies { [K in ConsumeFromWhereName]: K };
-export type ConsumeFromWhere = ConsumeFromWhereName;
+export type ConsumeFromWhere = (typeof ConsumeFromWhere)[keyof typeof ConsumeFromWhere];

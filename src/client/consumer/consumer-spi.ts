@@ -33,11 +33,8 @@ export interface ConsumerOffsetStore {
   errorReporter?: ConsumerErrorReporter;
 }
 
-/** AllocateMessageQueueStrategy: pure, inputs sorted; returns the queues `currentCID` owns. */
-export interface AllocateMessageQueueStrategy {
-  readonly name: string;
-  allocate(consumerGroup: string, currentCID: string, mqAll: readonly MessageQueue[], cidAll: readonly string[]): MessageQueue[];
-}
+/** Declared with the strategies (allocate/), named here beside the other parts a consumer is built from. */
+export type { AllocateMessageQueueStrategy } from './allocate/allocate-message-queue-strategy.js';
 
 /** ProcessQueue as the pull, consume and rebalance services use it (§11.6). */
 export interface ConsumerProcessQueue {

@@ -18,8 +18,8 @@ export {
 } from './listener.js';
 export { PUSH_CONSUMER_DEFAULTS, type DefaultMQPushConsumerOptions, type PushConsumerSettings } from './push-consumer-options.js';
 export type { RebalanceResult } from './rebalance-impl.js';
-export type { PushConsumerErrorEvent, PushConsumerErrorSource } from './consumer-error-event.js';
-export type { ConsumerOffsetStore, ConsumerProcessQueue } from './consumer-spi.js';
+export type { ConsumerErrorReporter, PushConsumerErrorEvent, PushConsumerErrorSource } from './consumer-error-event.js';
+export { ReadOffsetType, type ConsumerOffsetStore, type ConsumerProcessQueue } from './consumer-spi.js';
 export { PullSysFlag, buildPullSysFlag } from './pull-sys-flag.js';
 export { ConsumeFromWhere, ConsumeType, MessageModel } from './consumer-enums.js';
 export {
@@ -30,5 +30,6 @@ export {
   AllocateMessageQueueByMachineRoom,
   AllocateMessageQueueConsistentHash,
   type AllocateMessageQueueStrategy,
+  type HashFunction,
   type MachineRoomResolver,
 } from './allocate/index.js';
