@@ -81,10 +81,11 @@ registerScenario({
     const quiet = createLogger('rocketmq', { level: 'error' });
     const inProcess = args.extra.get('inprocess') === 'true';
     const cluster = inProcess ? await startInProcess(quiet) : await startChildProcess();
-    const probe = args.extra.get('stall-probe') === 'true' ? await StallProbe.start() : undefined;
+    let probe: StallProbe | undefined;
     const producer = new DefaultMQProducer({ producerGroup: 'PG_BENCH_E2E', namesrvAddr: cluster.namesrvAddr, logger: quiet });
     const admin = new MQAdmin({ namesrvAddr: cluster.namesrvAddr, logger: quiet });
     try {
+      if (args.extra.get('stall-probe') === 'true') probe = await StallProbe.start();
       await producer.start();
       await admin.start();
       const results: BenchResult[] = [];
