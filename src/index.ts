@@ -13,7 +13,6 @@ export {
   MQAdminAPI,
   MessageQueries,
   type AdminContext,
-  type ToolsPullResult,
   type BrokerConfigEntry,
   type ClusterBrokerInfo,
   type ConsumerConnectionInfo,
@@ -28,6 +27,7 @@ export {
   type SubscriptionView,
   type TopicConsumers,
   type TopicQueueStatus,
+  type ToolsPullResult,
   type TrackType,
 } from './client/admin/index.js';
 // Data types of the protocol that the API takes or returns (Java's protocol body classes).
