@@ -284,7 +284,6 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
     });
     gcObserver.observe({ entryTypes: ['gc'] });
     const start = performance.now();
-    const startEpoch = StallProbe.now();
     const loop = async (): Promise<void> => {
       for (let i = next++; i < o.messages; i = next++) {
         if (o.rate !== undefined) {
@@ -322,7 +321,7 @@ async function runOnce(o: RunOptions): Promise<BenchResult> {
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), DRAIN_TIMEOUT_MILLIS))),
     ]);
     clearTimeout(timer);
-    const stalls = o.probe === undefined ? undefined : o.probe.within(o.drain ? performance.timeOrigin + consumeStart : startEpoch, StallProbe.now());
+    const stalls = o.probe === undefined ? undefined : o.probe.within(performance.timeOrigin + consumeStart, StallProbe.now());
     const stallSummary = stalls === undefined ? undefined : StallProbe.summarize(stalls);
     const cpu = process.cpuUsage(cpuBefore);
     const brokerCpuAfter = await o.brokerCpuSeconds();
